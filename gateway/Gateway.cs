@@ -1,0 +1,196 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Engagement.ServiceDefaults;
+using Microsoft.AspNetCore.Mvc;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Engagement.Gateway;
+
+/// <summary>
+/// The one public entry point: validates the JWT (services check it again), rate-limits per client, routes
+/// <c>/api/&lt;service&gt;/...</c> to the four services, and turns a service that is down into a problem+json naming it.
+/// </summary>
+public static class Gateway
+{
+    public const string Anonymous = "anonymous";
+
+    public sealed record PublicRoute(string Service, string Path, string[] Methods);
+
+    public static void AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = Services(builder.Configuration);
+        var publicRoutes = builder.Configuration.GetSection("Gateway:PublicRoutes").Get<PublicRoute[]>() ?? [];
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        var requestTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Gateway:RequestTimeoutSeconds", 30));
+
+        foreach (var (name, url) in services)
+        {
+            var cluster = name.ToLowerInvariant();
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = cluster,
+                Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = url } },
+                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = requestTimeout },
+            });
+            routes.Add(new RouteConfig
+            {
+                RouteId = cluster,
+                ClusterId = cluster,
+                Match = new RouteMatch { Path = $"/api/{cluster}/{{**rest}}" },
+                AuthorizationPolicy = Auth.AnyRole,
+            });
+            routes.Add(new RouteConfig
+            {
+                RouteId = cluster + "-openapi",
+                ClusterId = cluster,
+                Match = new RouteMatch { Path = $"/openapi/{cluster}.json", Methods = ["GET"] },
+                AuthorizationPolicy = Anonymous,
+                Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+            });
+        }
+
+        // Routes a service declares public (listings, calendar feeds, unsubscribe links) pass without a token. The
+        // service still applies its own rules to them.
+        for (var i = 0; i < publicRoutes.Length; i++)
+        {
+            var r = publicRoutes[i];
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"public-{i}",
+                ClusterId = r.Service.ToLowerInvariant(),
+                Order = -1,
+                Match = new RouteMatch { Path = r.Path, Methods = r.Methods },
+                AuthorizationPolicy = Anonymous,
+            });
+        }
+
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.Services.AddSingleton<IForwarderHttpClientFactory>(
+            new ConnectTimeoutHttpClientFactory(TimeSpan.FromSeconds(builder.Configuration.GetValue("Gateway:ConnectTimeoutSeconds", 3))));
+        builder.Services.AddAuthorizationBuilder().AddPolicy(Anonymous, p => p.RequireAssertion(_ => true));
+        builder.Services.AddHttpClient("health", c => c.Timeout = TimeSpan.FromSeconds(2));
+        AddRateLimiting(builder);
+    }
+
+    public static void MapGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseServiceDefaults();
+        app.UseRateLimiter();
+        app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(ServiceErrorsAsProblems);
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+    }
+
+    private static Dictionary<string, string> Services(IConfiguration configuration) =>
+        configuration.GetSection("Services").GetChildren().ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+
+    private static void AddRateLimiting(WebApplicationBuilder builder)
+    {
+        var permits = builder.Configuration.GetValue("Gateway:RateLimit:PermitsPerSecond", 200);
+        var burst = builder.Configuration.GetValue("Gateway:RateLimit:Burst", permits * 2);
+        builder.Services.AddRateLimiter(o =>
+        {
+            // One bucket per client: the token's subject when signed in, otherwise the remote address.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            {
+                var key = ctx.User.Identity?.IsAuthenticated == true
+                    ? "sub:" + ctx.User.FindFirst("sub")?.Value
+                    : "ip:" + ctx.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = burst,
+                    TokensPerPeriod = permits,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Type = Problems.TypeBase + "too-many-requests",
+                        Title = "Too many requests.",
+                        Detail = $"This client is over its limit of {permits} requests a second. Retry after the time in Retry-After.",
+                    },
+                });
+            };
+        });
+    }
+
+    private static async Task ServiceErrorsAsProblems(HttpContext context, Func<Task> next)
+    {
+        await next();
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var service = context.GetReverseProxyFeature().Route.Config.ClusterId ?? "unknown";
+        var (status, title) = error.Error switch
+        {
+            ForwarderError.NoAvailableDestinations => (StatusCodes.Status503ServiceUnavailable, $"The {service} service is unavailable."),
+            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, $"The {service} service did not answer in time."),
+            _ => (StatusCodes.Status502BadGateway, $"The {service} service could not be reached."),
+        };
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = Problems.TypeBase + Problems.Slug(status),
+            Title = title,
+            Detail = "Nothing was changed by this gateway. Retry shortly; if it persists, the service's health is at /health.",
+        };
+        problem.Extensions["service"] = service;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+    }
+
+    private static async Task<IResult> AggregateHealth(IHttpClientFactory clients, IConfiguration configuration, CancellationToken ct)
+    {
+        var client = clients.CreateClient("health");
+        var checks = await Task.WhenAll(Services(configuration).Select(async s =>
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri(new Uri(s.Value), "/health/ready"), ct);
+                return (s.Key.ToLowerInvariant(), response.StatusCode == HttpStatusCode.OK ? "Healthy" : "Unhealthy");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return (s.Key.ToLowerInvariant(), "Unreachable");
+            }
+        }));
+        var healthy = checks.All(c => c.Item2 == "Healthy");
+        return Results.Json(
+            new { status = healthy ? "Healthy" : "Unhealthy", services = checks.ToDictionary(c => c.Item1, c => c.Item2) },
+            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>A service that is down must fail fast (a few seconds), not hang until the OS gives up connecting.</summary>
+    private sealed class ConnectTimeoutHttpClientFactory(TimeSpan connectTimeout) : ForwarderHttpClientFactory
+    {
+        protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+        {
+            base.ConfigureHandler(context, handler);
+            handler.ConnectTimeout = connectTimeout;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Engagement.Contracts;
+
+// Published by Surgeries when a surgery's outcome is recorded; consumed by Plans (issues raised feed the area's priorities).
+public sealed record SurgeryHeld(
+    Guid EventId, DateTimeOffset OccurredAt, Guid SurgeryId, string AreaCode, DateTimeOffset StartsAt,
+    int Attendance, IReadOnlyList<IssueRaised> IssuesRaised) : IIntegrationEvent;
+
+/// <summary>An issue raised at a surgery: a category (such as asb, burglary, road-safety) and a summary with no personal data.</summary>
+public sealed record IssueRaised(string Category, string Summary);

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Engagement.EventStore;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the store, migrates its schema at startup and runs its subscriptions (async projections and the relay,
+    /// added as <see cref="ISubscription"/>s) on the single active runner.
+    /// </summary>
+    public static IServiceCollection AddEventStore(this IServiceCollection services, EventStoreOptions options, Action<EventStore>? configure = null)
+    {
+        var store = new EventStore(options);
+        configure?.Invoke(store);
+        services.AddSingleton(store);
+        services.AddHostedService<SchemaMigrator>();
+        services.AddSingleton<SubscriptionRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRunner>());
+        return services;
+    }
+
+    public static IServiceCollection AddAsyncProjection(this IServiceCollection services, IProjection projection) =>
+        services.AddSingleton<ISubscription>(new AsyncProjection(projection));
+
+    private sealed class SchemaMigrator(EventStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,10 @@
+using Engagement.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("engagement-plans");
+builder.AddEngagementEventStore("plans");
+builder.AddMessaging();
+
+var app = builder.Build();
+app.MapDefaultEndpoints("/api/plans");
+app.Run();

@@ -1,0 +1,10 @@
+using Engagement.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("engagement-profiles");
+builder.AddEngagementEventStore("profiles");
+builder.AddMessaging();
+
+var app = builder.Build();
+app.MapDefaultEndpoints("/api/profiles");
+app.Run();

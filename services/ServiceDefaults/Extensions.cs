@@ -1,0 +1,89 @@
+using Engagement.EventStore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Engagement.ServiceDefaults;
+
+public static class Extensions
+{
+    /// <summary>Telemetry, problem details, JWT auth, health, OpenAPI, request limits and the area reference data.</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddTelemetry(serviceName);
+        builder.Services.AddProblemResponses();
+        builder.AddEngagementAuth();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton(_ => AreaDirectory.Load(builder.Configuration));
+        builder.WebHost.ConfigureKestrel(k =>
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024);
+        return builder;
+    }
+
+    /// <summary>
+    /// The service's event store in its own database (<c>ConnectionStrings:EventStore</c>) and schema. When
+    /// <paramref name="publicEvents"/> is given, the relay publishes those events to the broker.
+    /// </summary>
+    public static WebApplicationBuilder AddEngagementEventStore(this WebApplicationBuilder builder, string schema, Action<EventStore.EventStore>? configure = null, IntegrationEventMap? publicEvents = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new EventStoreOptions
+        {
+            ConnectionString = builder.Configuration.GetConnectionString("EventStore")
+                               ?? throw new InvalidOperationException("ConnectionStrings:EventStore is not set."),
+            Schema = builder.Configuration["EventStore:Schema"] ?? schema,
+        };
+        if (builder.Configuration.GetValue<int?>("EventStore:PollIntervalMs") is { } poll)
+        {
+            options.PollInterval = TimeSpan.FromMilliseconds(poll);
+        }
+
+        builder.Services.AddEventStore(options, configure);
+        builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);
+        if (publicEvents is not null)
+        {
+            builder.Services.AddSingleton<ISubscription>(sp => new Relay(publicEvents, sp.GetRequiredService<IEventPublisher>()));
+        }
+
+        return builder;
+    }
+
+    /// <summary>The middleware every host has (problem details, span names, auth) and its health endpoints.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseProblemResponses();
+        app.UseServerSpanNames();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        return app;
+    }
+
+    /// <summary>What every service maps: the defaults, its OpenAPI document, areas and the subscriptions' progress.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, string apiPrefix)
+    {
+        app.UseServiceDefaults();
+        app.MapOpenApi().AllowAnonymous();
+
+        var api = app.MapGroup(apiPrefix);
+        api.MapGet("/areas", (AreaDirectory areas) => areas.All.Select(a => new { a.Code, a.Name, a.District, a.Wards }))
+            .RequireAuthorization(Auth.AnyRole)
+            .WithSummary("Neighbourhood Policing Areas, from the seed file.");
+        if (app.Services.GetService<EventStore.EventStore>() is not null)
+        {
+            api.MapGet("/admin/subscriptions", async (EventStore.EventStore store, SubscriptionRunner runner, CancellationToken ct) =>
+                    Results.Ok(new { active = runner.IsActive, subscriptions = await Progression.ListAsync(store, ct) }))
+                .RequireAuthorization(Roles.Admin)
+                .WithSummary("Checkpoints of the async projections and the relay, and how far each is behind.");
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Engagement.EventStore;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Engagement.ServiceDefaults;
+
+/// <summary>
+/// MassTransit 8.4 on RabbitMQ: kebab-case endpoint names, quorum queues, in-process retries then the endpoint's
+/// <c>_error</c> queue. RabbitMQ 3.10 has no delayed-message plugin here, so no delayed redelivery is configured.
+/// MassTransit carries the W3C trace context in message headers, so a consumer's span joins the publisher's trace.
+/// </summary>
+public static class Messaging
+{
+    public static void AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var rabbit = builder.Configuration.GetSection("RabbitMq");
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            consumers?.Invoke(x);
+            x.AddConfigureEndpointsCallback((_, _, cfg) =>
+            {
+                if (cfg is IRabbitMqReceiveEndpointConfigurator rmq)
+                {
+                    rmq.SetQuorumQueue();
+                }
+
+                cfg.UseMessageRetry(r => r.Intervals(100, 500, 1000, 2000));
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit["Host"] ?? "127.0.0.1", ushort.Parse(rabbit["Port"] ?? "5672", System.Globalization.CultureInfo.InvariantCulture), rabbit["VirtualHost"] ?? "/", h =>
+                {
+                    h.Username(rabbit["Username"] ?? "engage");
+                    h.Password(rabbit["Password"] ?? "engage");
+                    h.Heartbeat(TimeSpan.FromSeconds(10));
+                    h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.AddSingleton<IEventPublisher, BusEventPublisher>();
+    }
+
+    /// <summary>
+    /// Publishes relay batches. Each message's id is its source event's id, and its span is parented on the trace that
+    /// wrote the event, so the consumer's trace id is the one the original request had.
+    /// </summary>
+    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher
+    {
+        public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
+        {
+            // Publisher confirms are on: each publish completes when the broker has the message. Up to 100 are in flight.
+            foreach (var chunk in messages.Chunk(100))
+            {
+                await Task.WhenAll(chunk.Select(m => PublishOneAsync(m, ct)));
+            }
+        }
+
+        private async Task PublishOneAsync(OutgoingMessage m, CancellationToken ct)
+        {
+            ActivityContext.TryParse(m.Metadata.TraceParent, null, out var parent);
+            using var activity = source.StartActivity("relay " + m.Message.GetType().Name, ActivityKind.Producer, parent);
+            await bus.Publish(m.Message, m.Message.GetType(), ctx =>
+            {
+                ctx.MessageId = m.MessageId;
+                if (Guid.TryParse(m.Metadata.CorrelationId, out var correlation))
+                {
+                    ctx.CorrelationId = correlation;
+                }
+            }, ct);
+        }
+    }
+}
