@@ -2,6 +2,7 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Engagement.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -14,6 +15,7 @@ namespace Engagement.Gateway;
 /// </summary>
 public static class Gateway
 {
+    /// <summary>YARP's reserved policy name for routes that allow anonymous callers.</summary>
     public const string Anonymous = "anonymous";
 
     public sealed record PublicRoute(string Service, string Path, string[] Methods);
@@ -21,13 +23,23 @@ public static class Gateway
     public static void AddGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = Services(builder.Configuration);
-        var publicRoutes = builder.Configuration.GetSection("Gateway:PublicRoutes").Get<PublicRoute[]>() ?? [];
+        // Routes, limits and timeouts are read when first resolved, so hosts and tests can still override configuration.
+        builder.Services.AddReverseProxy();
+        builder.Services.AddSingleton<IProxyConfigProvider>(sp => ProxyConfig(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton<IForwarderHttpClientFactory>(sp =>
+            new ConnectTimeoutHttpClientFactory(TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Gateway:ConnectTimeoutSeconds", 3))));
+        builder.Services.AddHttpClient("health", c => c.Timeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>(ConfigureRateLimiting);
+    }
+
+    private static InMemoryConfigProvider ProxyConfig(IConfiguration configuration)
+    {
+        var publicRoutes = configuration.GetSection("Gateway:PublicRoutes").Get<PublicRoute[]>() ?? [];
+        var requestTimeout = TimeSpan.FromSeconds(configuration.GetValue("Gateway:RequestTimeoutSeconds", 30));
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
-        var requestTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Gateway:RequestTimeoutSeconds", 30));
-
-        foreach (var (name, url) in services)
+        foreach (var (name, url) in Services(configuration))
         {
             var cluster = name.ToLowerInvariant();
             clusters.Add(new ClusterConfig
@@ -68,12 +80,7 @@ public static class Gateway
             });
         }
 
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
-        builder.Services.AddSingleton<IForwarderHttpClientFactory>(
-            new ConnectTimeoutHttpClientFactory(TimeSpan.FromSeconds(builder.Configuration.GetValue("Gateway:ConnectTimeoutSeconds", 3))));
-        builder.Services.AddAuthorizationBuilder().AddPolicy(Anonymous, p => p.RequireAssertion(_ => true));
-        builder.Services.AddHttpClient("health", c => c.Timeout = TimeSpan.FromSeconds(2));
-        AddRateLimiting(builder);
+        return new InMemoryConfigProvider(routes, clusters);
     }
 
     public static void MapGateway(this WebApplication app)
@@ -93,46 +100,43 @@ public static class Gateway
     private static Dictionary<string, string> Services(IConfiguration configuration) =>
         configuration.GetSection("Services").GetChildren().ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
 
-    private static void AddRateLimiting(WebApplicationBuilder builder)
+    private static void ConfigureRateLimiting(RateLimiterOptions o, IConfiguration configuration)
     {
-        var permits = builder.Configuration.GetValue("Gateway:RateLimit:PermitsPerSecond", 200);
-        var burst = builder.Configuration.GetValue("Gateway:RateLimit:Burst", permits * 2);
-        builder.Services.AddRateLimiter(o =>
+        var permits = configuration.GetValue("Gateway:RateLimit:PermitsPerSecond", 200);
+        var burst = configuration.GetValue("Gateway:RateLimit:Burst", permits * 2);
+        // One bucket per client: the token's subject when signed in, otherwise the remote address.
+        o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
         {
-            // One bucket per client: the token's subject when signed in, otherwise the remote address.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+            var key = ctx.User.Identity?.IsAuthenticated == true
+                ? "sub:" + ctx.User.FindFirst("sub")?.Value
+                : "ip:" + ctx.Connection.RemoteIpAddress;
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
             {
-                var key = ctx.User.Identity?.IsAuthenticated == true
-                    ? "sub:" + ctx.User.FindFirst("sub")?.Value
-                    : "ip:" + ctx.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = burst,
-                    TokensPerPeriod = permits,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                TokenLimit = burst,
+                TokensPerPeriod = permits,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
             });
-            o.OnRejected = async (context, ct) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Type = Problems.TypeBase + "too-many-requests",
-                        Title = "Too many requests.",
-                        Detail = $"This client is over its limit of {permits} requests a second. Retry after the time in Retry-After.",
-                    },
-                });
-            };
         });
+        o.OnRejected = async (context, ct) =>
+        {
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
+            var http = context.HttpContext;
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Type = Problems.TypeBase + "too-many-requests",
+                    Title = "Too many requests.",
+                    Detail = $"This client is over its limit of {permits} requests a second. Retry after the time in Retry-After.",
+                },
+            });
+        };
     }
 
     private static async Task ServiceErrorsAsProblems(HttpContext context, Func<Task> next)

@@ -26,6 +26,7 @@ install_packages() {
   dpkg -s rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   dpkg -s python3-aiosmtpd >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   dpkg -s curl >/dev/null 2>&1 || missing+=(curl)
+  dpkg -s openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq
@@ -59,6 +60,8 @@ DO \$\$ BEGIN
     CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
   END IF;
 END \$\$;
+-- Tests drop their databases WITH (FORCE), which must be allowed to end sessions such as autovacuum workers.
+GRANT pg_signal_backend TO $PG_USER;
 SQL
   for db in "${DATABASES[@]}"; do
     if [ -z "$(as_postgres psql -p "$PG_PORT" -tAc "select 1 from pg_database where datname = '$db'")" ]; then

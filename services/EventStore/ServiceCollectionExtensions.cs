@@ -9,11 +9,14 @@ public static class ServiceCollectionExtensions
     /// Registers the store, migrates its schema at startup and runs its subscriptions (async projections and the relay,
     /// added as <see cref="ISubscription"/>s) on the single active runner.
     /// </summary>
-    public static IServiceCollection AddEventStore(this IServiceCollection services, EventStoreOptions options, Action<EventStore>? configure = null)
+    public static IServiceCollection AddEventStore(this IServiceCollection services, Func<IServiceProvider, EventStoreOptions> options, Action<EventStore>? configure = null)
     {
-        var store = new EventStore(options);
-        configure?.Invoke(store);
-        services.AddSingleton(store);
+        services.AddSingleton(sp =>
+        {
+            var store = new EventStore(options(sp));
+            configure?.Invoke(store);
+            return store;
+        });
         services.AddHostedService<SchemaMigrator>();
         services.AddSingleton<SubscriptionRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRunner>());

@@ -18,12 +18,28 @@ public static class Progression
     public static async Task<Position> GetAsync(EventStore store, NpgsqlConnection conn, string name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
-        await using var cmd = new NpgsqlCommand(
-            $"insert into {store.Schema}.progression (name) values (@n) on conflict do nothing; select last_tx_id::text, last_seq from {store.Schema}.progression where name = @n", conn);
-        cmd.Parameters.AddWithValue("n", name);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return new Position(ulong.Parse(r.GetString(0), CultureInfo.InvariantCulture), r.GetInt64(1));
+        // A plain read first: it never waits on a runner's open batch (an insert-on-conflict would wait on the locked row).
+        for (var attempt = 0; ; attempt++)
+        {
+            await using (var read = new NpgsqlCommand($"select last_tx_id::text, last_seq from {store.Schema}.progression where name = @n", conn))
+            {
+                read.Parameters.AddWithValue("n", name);
+                await using var r = await read.ExecuteReaderAsync(ct);
+                if (await r.ReadAsync(ct))
+                {
+                    return new Position(ulong.Parse(r.GetString(0), CultureInfo.InvariantCulture), r.GetInt64(1));
+                }
+            }
+
+            if (attempt > 0)
+            {
+                throw new InvalidOperationException($"Checkpoint '{name}' could not be created.");
+            }
+
+            await using var insert = new NpgsqlCommand($"insert into {store.Schema}.progression (name) values (@n) on conflict do nothing", conn);
+            insert.Parameters.AddWithValue("n", name);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>

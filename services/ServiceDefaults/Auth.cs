@@ -31,9 +31,11 @@ public static class Auth
     public static void AddEngagementAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var config = builder.Configuration.GetSection("Auth");
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Read when the options are first used, so hosts and tests can still override the key or the authority.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IConfiguration>((o, configuration) =>
         {
+            var config = configuration.GetSection("Auth");
             o.MapInboundClaims = false;
             o.RequireHttpsMetadata = false;
             var authority = config["Authority"];
@@ -46,7 +48,7 @@ public static class Auth
             {
                 ValidIssuer = config["Issuer"] ?? "engage-local",
                 ValidAudience = config["Audience"] ?? "engagement",
-                IssuerSigningKey = string.IsNullOrWhiteSpace(authority) ? SigningKey(builder.Configuration) : null,
+                IssuerSigningKey = string.IsNullOrWhiteSpace(authority) ? SigningKey(configuration) : null,
                 NameClaimType = "sub",
                 RoleClaimType = "role",
                 ClockSkew = TimeSpan.FromSeconds(30),

@@ -1,6 +1,5 @@
 using Engagement.EventStore;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -20,9 +19,9 @@ public static class Extensions
         builder.AddEngagementAuth();
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton(_ => AreaDirectory.Load(builder.Configuration));
-        builder.WebHost.ConfigureKestrel(k =>
-            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024);
+        builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
+            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024);
         return builder;
     }
 
@@ -33,18 +32,23 @@ public static class Extensions
     public static WebApplicationBuilder AddEngagementEventStore(this WebApplicationBuilder builder, string schema, Action<EventStore.EventStore>? configure = null, IntegrationEventMap? publicEvents = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new EventStoreOptions
+        // Configuration is read when the store is first resolved, not here, so hosts and tests can still override it.
+        builder.Services.AddEventStore(sp =>
         {
-            ConnectionString = builder.Configuration.GetConnectionString("EventStore")
-                               ?? throw new InvalidOperationException("ConnectionStrings:EventStore is not set."),
-            Schema = builder.Configuration["EventStore:Schema"] ?? schema,
-        };
-        if (builder.Configuration.GetValue<int?>("EventStore:PollIntervalMs") is { } poll)
-        {
-            options.PollInterval = TimeSpan.FromMilliseconds(poll);
-        }
+            var config = sp.GetRequiredService<IConfiguration>();
+            var options = new EventStoreOptions
+            {
+                ConnectionString = config.GetConnectionString("EventStore")
+                                   ?? throw new InvalidOperationException("ConnectionStrings:EventStore is not set."),
+                Schema = config["EventStore:Schema"] ?? schema,
+            };
+            if (config.GetValue<int?>("EventStore:PollIntervalMs") is { } poll)
+            {
+                options.PollInterval = TimeSpan.FromMilliseconds(poll);
+            }
 
-        builder.Services.AddEventStore(options, configure);
+            return options;
+        }, configure);
         builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);
         if (publicEvents is not null)
         {

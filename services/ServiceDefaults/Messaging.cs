@@ -17,7 +17,6 @@ public static class Messaging
     public static void AddMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var rabbit = builder.Configuration.GetSection("RabbitMq");
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
@@ -33,6 +32,7 @@ public static class Messaging
             });
             x.UsingRabbitMq((context, cfg) =>
             {
+                var rabbit = context.GetRequiredService<IConfiguration>().GetSection("RabbitMq");
                 cfg.Host(rabbit["Host"] ?? "127.0.0.1", ushort.Parse(rabbit["Port"] ?? "5672", System.Globalization.CultureInfo.InvariantCulture), rabbit["VirtualHost"] ?? "/", h =>
                 {
                     h.Username(rabbit["Username"] ?? "engage");
@@ -42,6 +42,14 @@ public static class Messaging
                 });
                 cfg.ConfigureEndpoints(context);
             });
+        });
+        // Start-up waits until the bus is connected and this service's queues and bindings exist: otherwise the relay
+        // (or anything else) can publish before a consumer's binding is there, and RabbitMQ drops the message.
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddSingleton<IEventPublisher, BusEventPublisher>();
     }
