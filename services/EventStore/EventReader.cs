@@ -23,7 +23,9 @@ namespace Engagement.EventStore;
 /// </summary>
 public static class EventReader
 {
-    internal const string Columns = "seq, id, stream_id, version, type, data, metadata, timestamp, tx_id::text";
+    // The text copy of tx_id must not be called tx_id: ORDER BY prefers output column names, and would then sort the
+    // ids as text (so 100 before 99), losing or repeating events and defeating the (tx_id, seq) index.
+    internal const string Columns = "seq, id, stream_id, version, type, data, metadata, timestamp, tx_id::text as tx_text";
 
     public static async Task<IReadOnlyList<StoredEvent>> ReadAfterAsync(EventStore store, NpgsqlConnection conn, Position after, int limit, CancellationToken ct)
     {

@@ -25,6 +25,18 @@ public sealed partial class EventStoreOptions
 
     public EventTypes Types { get; } = new();
 
+    internal List<(string Component, string[] Steps)> ComponentMigrations { get; } = [];
+
+    /// <summary>
+    /// Tables a service owns beside the store's (read models, constraints). Steps are numbered by position, applied
+    /// once each, in order, with the store's; <c>{schema}</c> in a step is replaced by the store's schema.
+    /// </summary>
+    public EventStoreOptions AddMigrations(string component, params string[] steps)
+    {
+        ComponentMigrations.Add((component, steps));
+        return this;
+    }
+
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     internal static partial Regex SchemaShape();
 }

@@ -67,7 +67,7 @@ internal static class SchemaMigrations
 
     public static int Latest => Migrations("x").Length;
 
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, string schema, CancellationToken ct)
+    public static async Task EnsureAsync(NpgsqlDataSource dataSource, string schema, IReadOnlyList<(string Component, string[] Steps)> components, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -116,6 +116,43 @@ internal static class SchemaMigrations
             await set.ExecuteNonQueryAsync(ct);
         }
 
+        await using (var table = new NpgsqlCommand(
+            $"create table if not exists {schema}.component_versions (component text primary key, version int not null, applied timestamptz not null default now())", conn, tx))
+        {
+            await table.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var (component, steps) in components)
+        {
+            await ApplyComponentAsync(conn, tx, schema, component, steps, ct);
+        }
+
         await tx.CommitAsync(ct);
+    }
+
+    private static async Task ApplyComponentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string component, string[] steps, CancellationToken ct)
+    {
+        int current;
+        await using (var read = new NpgsqlCommand($"select coalesce(max(version), 0) from {schema}.component_versions where component = @c", conn, tx))
+        {
+            read.Parameters.AddWithValue("c", component);
+            current = Convert.ToInt32(await read.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        for (var i = current; i < steps.Length; i++)
+        {
+            await using var m = new NpgsqlCommand(steps[i].Replace("{schema}", schema, StringComparison.Ordinal), conn, tx);
+            await m.ExecuteNonQueryAsync(ct);
+        }
+
+        if (current < steps.Length)
+        {
+            await using var set = new NpgsqlCommand(
+                $"insert into {schema}.component_versions (component, version) values (@c, @v) on conflict (component) do update set version = excluded.version, applied = now()",
+                conn, tx);
+            set.Parameters.AddWithValue("c", component);
+            set.Parameters.AddWithValue("v", steps.Length);
+            await set.ExecuteNonQueryAsync(ct);
+        }
     }
 }

@@ -47,6 +47,7 @@ public static class Extensions
                 options.PollInterval = TimeSpan.FromMilliseconds(poll);
             }
 
+            options.AddMigrations(Audit.Component, Audit.Migrations);
             return options;
         }, configure);
         builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);

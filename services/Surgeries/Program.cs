@@ -1,10 +1,13 @@
 using Engagement.ServiceDefaults;
+using Engagement.Surgeries;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-surgeries");
-builder.AddEngagementEventStore("surgeries");
+builder.AddEngagementEventStore("surgeries", Config.ConfigureStore, PublicEvents.Map);
 builder.AddMessaging();
+builder.AddSurgeries();
 
 var app = builder.Build();
 app.MapDefaultEndpoints("/api/surgeries");
+app.MapSurgeriesApi();
 app.Run();

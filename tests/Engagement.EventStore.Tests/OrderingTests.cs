@@ -62,6 +62,25 @@ public sealed class OrderingTests(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task transaction_ids_are_ordered_as_numbers_not_as_text()
+    {
+        var store = await db.StoreAsync("order_numeric");
+        await store.AppendAsync("s", "thing", ExpectedVersion.NoStream, [new ThingHappened("a", 1), new ThingHappened("b", 2)]);
+        // Give the two events transaction ids that sort differently as text ("100" < "99") than as numbers.
+        await db.ScalarAsync<int>("update order_numeric.events set tx_id = (case version when 1 then '99' else '100' end)::xid8 returning 1");
+
+        await using var conn = await store.DataSource.OpenConnectionAsync();
+        var first = await EventReader.ReadAfterAsync(store, conn, Position.Start, 1, default);
+        var second = await EventReader.ReadAfterAsync(store, conn, first[0].Position, 1, default);
+        var third = await EventReader.ReadAfterAsync(store, conn, second[0].Position, 1, default);
+
+        Assert.Equal(99UL, first[0].Position.TxId);
+        Assert.Equal(100UL, second[0].Position.TxId);
+        Assert.Empty(third);
+        Assert.Equal(100UL, (await store.HeadAsync()).TxId);
+    }
+
+    [Fact]
     public async Task an_unknown_alias_gives_a_clear_error()
     {
         var writer = await db.StoreAsync("order_alias");

@@ -1,0 +1,66 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Npgsql;
+
+namespace Engagement.ServiceDefaults;
+
+/// <summary>
+/// The personal-data audit log (DPA 2018 s62): every collection, consultation, change, disclosure and erasure of
+/// personal data, with who, when and why. It lives in the service's own database, beside the data it describes; a
+/// change is recorded in the same transaction as the change itself.
+/// </summary>
+public static class Audit
+{
+    public const string Component = "audit";
+
+    public static readonly string[] Migrations =
+    [
+        """
+        create table {schema}.audit_log (
+            id bigserial primary key,
+            at timestamptz not null default now(),
+            actor text not null,
+            role text,
+            action text not null,
+            subject_type text not null,
+            subject_id text not null,
+            reason text,
+            detail jsonb);
+        create index audit_log_subject on {schema}.audit_log (subject_type, subject_id);
+        create index audit_log_at on {schema}.audit_log (at);
+        """,
+    ];
+
+    public sealed record Entry(string Action, string SubjectType, string SubjectId, string? Reason = null, object? Detail = null);
+
+    public static async Task RecordAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, ClaimsPrincipal? actor, Entry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var cmd = new NpgsqlCommand(
+            $"insert into {schema}.audit_log (actor, role, action, subject_type, subject_id, reason, detail) values (@actor, @role, @action, @type, @id, @reason, @detail::jsonb)",
+            conn, tx);
+        cmd.Parameters.AddWithValue("actor", actor?.FindFirst("sub")?.Value ?? "system");
+        cmd.Parameters.AddWithValue("role", (object?)actor?.FindFirst("role")?.Value ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("action", entry.Action);
+        cmd.Parameters.AddWithValue("type", entry.SubjectType);
+        cmd.Parameters.AddWithValue("id", entry.SubjectId);
+        cmd.Parameters.AddWithValue("reason", (object?)entry.Reason ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("detail", entry.Detail is null ? DBNull.Value : JsonSerializer.Serialize(entry.Detail));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Records a consultation or disclosure (a read) in its own transaction.</summary>
+    public static async Task RecordAsync(EventStore.EventStore store, ClaimsPrincipal? actor, Entry entry, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await RecordAsync(conn, null, store.Schema, actor, entry, ct);
+    }
+
+    /// <summary>Records a change with the session that makes it, so both commit or neither does.</summary>
+    public static void Record(this EventStore.DocumentSession session, string schema, ClaimsPrincipal? actor, Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        session.Execute((conn, tx, ct) => RecordAsync(conn, tx, schema, actor, entry, ct));
+    }
+}

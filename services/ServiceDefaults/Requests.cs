@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Engagement.EventStore;
+using Microsoft.AspNetCore.Http;
+
+namespace Engagement.ServiceDefaults;
+
+/// <summary>What endpoints read from a request beyond its body: If-Match, Idempotency-Key, and the caller's scope.</summary>
+public static class Requests
+{
+    /// <summary>
+    /// The expected version from If-Match. A change that must not overwrite someone else's answers 428 without it, and
+    /// 400 when it is not a version this API issued.
+    /// </summary>
+    public static ExpectedVersion RequireIfMatch(this HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            throw new DomainException(StatusCodes.Status428PreconditionRequired, "if-match-required", "If-Match is required.",
+                "Send the ETag you last read in If-Match, so that a change made meanwhile by somebody else is not overwritten.");
+        }
+
+        return ExpectedVersion.FromIfMatch(header)
+               ?? throw new ValidationFailedException(new Dictionary<string, string[]> { ["If-Match"] = ["Use the ETag value returned by this API, such as \"3\"."] });
+    }
+
+    /// <summary>If-Match when sent, otherwise the version the caller's command was decided against.</summary>
+    public static ExpectedVersion IfMatchOr(this HttpRequest request, long version)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? ExpectedVersion.Exactly(version) : request.RequireIfMatch();
+    }
+
+    /// <summary>
+    /// The id of the resource a create makes. With an Idempotency-Key it is derived from the key and the caller, so a
+    /// repeated request names the same resource and gets the first answer instead of making a second one; without
+    /// one it is a new Guid v7.
+    /// </summary>
+    public static Guid ResourceId(this HttpRequest request, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var key = request.Headers["Idempotency-Key"].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            return Guid.CreateVersion7();
+        }
+
+        if (key.Length > 200 || key.Any(char.IsControl))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["Use at most 200 printable characters."] });
+        }
+
+        var caller = request.HttpContext.User.FindFirst("sub")?.Value ?? "anonymous";
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{scope}\n{caller}\n{key}"));
+        // Shape the hash as an RFC 9562 version 8 (custom) UUID.
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+
+    /// <summary>Staff scoped to areas (area claims) may act only there; staff without area claims and admins act force-wide.</summary>
+    public static bool CanActIn(this ClaimsPrincipal user, string areaCode)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.IsInRole(Roles.Admin))
+        {
+            return true;
+        }
+
+        var areas = user.Areas();
+        return areas.Count == 0 || areas.Contains(areaCode, StringComparer.Ordinal);
+    }
+
+    public static void RequireArea(this ClaimsPrincipal user, string areaCode)
+    {
+        if (!user.CanActIn(areaCode))
+        {
+            throw new DomainException(StatusCodes.Status403Forbidden, "outside-your-areas", "This is outside your areas.",
+                $"Your account may act for {string.Join(", ", user.Areas())} only.");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Engagement.ServiceDefaults;
+using Engagement.Surgeries.Booking;
+using Engagement.Surgeries.Calendar;
+using Engagement.Surgeries.Listing;
+using Engagement.Surgeries.Outcomes;
+using Engagement.Surgeries.Retention;
+using Engagement.Surgeries.Scheduling;
+
+namespace Engagement.Surgeries;
+
+public static class Config
+{
+    public static void ConfigureStore(EventStore.EventStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        EventTypes.Register(store.Types);
+        store.Options.AddMigrations("surgeries", OfficerSlots.Migrations);
+        store.AddInlineProjection(new SurgeryViews());
+    }
+
+    public static WebApplicationBuilder AddSurgeries(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BookingLanes>();
+        builder.Services.AddSingleton<EraseBookerDetails>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EraseBookerDetails>());
+        return builder;
+    }
+
+    public static WebApplication MapSurgeriesApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var api = app.MapGroup("/api/surgeries").WithTags("Surgeries");
+
+        // Anyone, with no token: what is on, where, and a calendar to subscribe to.
+        api.MapGet("/", ListSurgeries.List).AllowAnonymous().WithSummary("Published surgeries by area and date range; no personal data.");
+        api.MapGet("/{id:guid}", ListSurgeries.Get).AllowAnonymous();
+        api.MapGet("/series/{seriesId:guid}", async (Guid seriesId, EventStore.EventStore store, CancellationToken ct) =>
+            TypedResults.Ok(await CreateSeries.ViewAsync(store, seriesId, ct))).AllowAnonymous();
+        api.MapGet("/areas/{code}/calendar.ics", CalendarFeed.Handle).AllowAnonymous().WithSummary("RFC 5545 feed of an area's surgeries.");
+
+        // Neighbourhood teams (and admins): schedule, change, cancel, see bookings, record outcomes.
+        api.MapPost("/", ScheduleSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Schedule a surgery. Accepts Idempotency-Key.");
+        api.MapPost("/series", CreateSeries.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Create a weekly or monthly series with rotating venues.");
+        api.MapPatch("/{id:guid}", ChangeSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Reschedule or change the venue. Requires If-Match.");
+        api.MapPost("/{id:guid}/cancel", CancelSurgery.Handle).RequireRoles(Roles.Neighbourhood);
+        api.MapGet("/{id:guid}/bookings", ViewBookings.List).RequireRoles(Roles.Neighbourhood).WithSummary("Bookings and waitlist with contact details; audited.");
+        api.MapPost("/{id:guid}/outcome", RecordOutcome.Handle).RequireRoles(Roles.Neighbourhood);
+
+        // Residents book for themselves; staff may book on a resident's behalf.
+        api.MapPost("/{id:guid}/bookings", BookPlaceDecision.Handle).RequireRoles(Roles.Resident, Roles.Neighbourhood)
+            .WithSummary("Book a place: confirmed, or waitlisted with a position. Accepts Idempotency-Key.");
+        api.MapGet("/{id:guid}/bookings/{bookingId:guid}", ViewBookings.Get).RequireRoles(Roles.Resident, Roles.Neighbourhood);
+        api.MapDelete("/{id:guid}/bookings/{bookingId:guid}", CancelBooking.Handle).RequireRoles(Roles.Resident, Roles.Neighbourhood)
+            .WithSummary("Cancel a booking; the first on the waitlist is given the place.");
+        api.MapGet("/my-bookings", ViewBookings.Mine).RequireAuthorization(Roles.Resident);
+
+        api.MapPost("/admin/retention", EraseBookerDetails.Handle).RequireAuthorization(Roles.Admin)
+            .WithSummary("Erase bookers' details now for surgeries past the retention period.");
+        return app;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using Engagement.EventStore;
+
+namespace Engagement.Surgeries;
+
+public sealed record Venue(string Name, string Address, string Postcode, bool Accessible, bool PrivateRoom, string? Notes);
+
+public sealed record HostOfficer(string Id, string Name);
+
+public enum SurgeryStatus
+{
+    Scheduled,
+    Cancelled,
+    Held,
+}
+
+public enum BookingStatus
+{
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+public sealed record SurgeryBooking(Guid BookingId, string ResidentId, BookingStatus Status);
+
+public sealed record IssueRaisedAt(string Category, string Summary);
+
+public sealed record Outcome(int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised, string? Notes);
+
+/// <summary>
+/// A beat surgery, rebuilt from its stream. Bookings are kept in the order they were made, which is the waitlist's
+/// order: first in, first out.
+/// </summary>
+public sealed record Surgery(
+    Guid Id,
+    string AreaCode,
+    string Title,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    Venue Venue,
+    int? Capacity,
+    HostOfficer Host,
+    IReadOnlyList<string> Topics,
+    Guid? SeriesId,
+    SurgeryStatus Status,
+    int Sequence,
+    ImmutableList<SurgeryBooking> Bookings,
+    Outcome? Outcome,
+    bool BookerDetailsErased) : IAggregate<Surgery>
+{
+    public const string StreamType = "surgery";
+
+    public static Surgery Initial { get; } = new(Guid.Empty, "", "", default, default,
+        new Venue("", "", "", false, false, null), null, new HostOfficer("", ""), [], null, SurgeryStatus.Scheduled, 0, [], null, false);
+
+    public static string StreamId(Guid id) => $"surgery-{id}";
+
+    public bool Exists => Id != Guid.Empty;
+    public bool IsDropIn => Capacity is null;
+    public IEnumerable<SurgeryBooking> Confirmed => Bookings.Where(b => b.Status == BookingStatus.Confirmed);
+    public IEnumerable<SurgeryBooking> Waitlist => Bookings.Where(b => b.Status == BookingStatus.Waitlisted);
+    public SurgeryAt At => new(AreaCode, StartsAt, Venue);
+
+    public int PlacesLeft => Capacity is { } c ? Math.Max(0, c - Confirmed.Count()) : 0;
+
+    public int? WaitlistPosition(Guid bookingId)
+    {
+        var index = Waitlist.Select(b => b.BookingId).ToList().IndexOf(bookingId);
+        return index < 0 ? null : index + 1;
+    }
+
+    /// <summary>Residents with a place or on the waitlist: the people to tell when the surgery changes.</summary>
+    public IReadOnlyList<string> BookedResidentIds =>
+        Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(b => b.ResidentId).Distinct(StringComparer.Ordinal).ToList();
+
+    public Surgery Apply(object @event) => @event switch
+    {
+        SurgeryScheduled e => this with
+        {
+            Id = e.SurgeryId, AreaCode = e.AreaCode, Title = e.Title, StartsAt = e.StartsAt, EndsAt = e.EndsAt, Venue = e.Venue,
+            Capacity = e.Capacity, Host = e.HostOfficer, Topics = e.Topics, SeriesId = e.SeriesId, Status = SurgeryStatus.Scheduled, Sequence = 0,
+        },
+        SurgeryRescheduled e => this with { Title = e.Title, StartsAt = e.StartsAt, EndsAt = e.EndsAt, Venue = e.Venue, Sequence = Sequence + 1 },
+        SurgeryCancelled => this with { Status = SurgeryStatus.Cancelled, Sequence = Sequence + 1 },
+        PlaceBooked e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Confirmed)) },
+        PlaceWaitlisted e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Waitlisted)) },
+        BookingCancelled e => WithBooking(e.BookingId, BookingStatus.Cancelled),
+        BookingPromoted e => WithBooking(e.BookingId, BookingStatus.Confirmed),
+        SurgeryHeld e => this with { Status = SurgeryStatus.Held, Outcome = new Outcome(e.Attendance, e.IssuesRaised, e.Notes) },
+        global::Engagement.Surgeries.BookerDetailsErased => this with { BookerDetailsErased = true },
+        _ => this,
+    };
+
+    private Surgery WithBooking(Guid id, BookingStatus status)
+    {
+        var index = Bookings.FindIndex(b => b.BookingId == id);
+        return index < 0 ? this : this with { Bookings = Bookings.SetItem(index, Bookings[index] with { Status = status }) };
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Engagement.ServiceDefaults;
+
+namespace Engagement.Surgeries.Tests;
+
+/// <summary>
+/// Every endpoint with every role: allowed, 403 for a signed-in caller of the wrong role, 401 without a token. Allowed
+/// calls send deliberately invalid bodies or unknown ids, so the matrix changes nothing it can be fooled by.
+/// </summary>
+public sealed class RoleMatrixTests(SurgeriesFixture f) : IClassFixture<SurgeriesFixture>, IAsyncLifetime
+{
+    private Guid _surgery;
+
+    public async Task InitializeAsync() => _surgery = (await f.ScheduleAsync(inHours: 900)).Id();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private const string Anonymous = "anonymous";
+    private static readonly string[] AllRoles = [Anonymous, Roles.Resident, Roles.Neighbourhood, Roles.Communications, Roles.Admin];
+
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        // method, path ({s} = a surgery, {b} = an unknown booking), roles allowed
+        { "GET", "/api/surgeries", "anonymous resident neighbourhood communications admin" },
+        { "GET", "/api/surgeries/{s}", "anonymous resident neighbourhood communications admin" },
+        { "GET", "/api/surgeries/areas/bulwell/calendar.ics", "anonymous resident neighbourhood communications admin" },
+        { "POST", "/api/surgeries", "neighbourhood admin" },
+        { "POST", "/api/surgeries/series", "neighbourhood admin" },
+        { "PATCH", "/api/surgeries/{s}", "neighbourhood admin" },
+        { "POST", "/api/surgeries/{s}/cancel", "neighbourhood admin" },
+        { "GET", "/api/surgeries/{s}/bookings", "neighbourhood admin" },
+        { "POST", "/api/surgeries/{s}/outcome", "neighbourhood admin" },
+        { "POST", "/api/surgeries/{s}/bookings", "resident neighbourhood admin" },
+        { "GET", "/api/surgeries/{s}/bookings/{b}", "resident neighbourhood admin" },
+        { "DELETE", "/api/surgeries/{s}/bookings/{b}", "resident neighbourhood admin" },
+        { "GET", "/api/surgeries/my-bookings", "resident" },
+        { "POST", "/api/surgeries/admin/retention?asOf=2001-01-01T00:00:00Z", "admin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task each_role_is_allowed_or_refused_as_the_endpoint_says(string method, string path, string allowed)
+    {
+        var url = path.Replace("{s}", _surgery.ToString(), StringComparison.Ordinal).Replace("{b}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        foreach (var role in AllRoles)
+        {
+            using var client = role == Anonymous ? f.Anonymous() : f.As(role);
+            using var request = new HttpRequestMessage(new HttpMethod(method), url);
+            if (method is "POST" or "PATCH")
+            {
+                // Invalid on purpose: an allowed caller gets 400, so nothing is created, changed or cancelled.
+                request.Content = JsonContent.Create(new JsonObject { ["title"] = "", ["reason"] = "", ["name"] = "" });
+            }
+
+            var response = await client.SendAsync(request);
+            var status = (int)response.StatusCode;
+            if (allowed.Split(' ').Contains(role))
+            {
+                Assert.True(status is not 401 and not 403 and < 500, $"{role} {method} {path} should be allowed, got {status}");
+            }
+            else
+            {
+                Assert.Equal(role == Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task the_surgery_is_unchanged_after_the_matrix()
+    {
+        await each_role_is_allowed_or_refused_as_the_endpoint_says("POST", "/api/surgeries/{s}/cancel", "neighbourhood admin");
+        var view = (await f.Anonymous().GetFromJsonAsync<JsonObject>($"/api/surgeries/{_surgery}"))!;
+        Assert.Equal("scheduled", view["status"]!.GetValue<string>());
+        Assert.Equal(1, view["version"]!.GetValue<int>());
+    }
+}
