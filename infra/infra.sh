@@ -55,6 +55,7 @@ start_postgres() {
     for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.5; done
   fi
   as_postgres psql -p "$PG_PORT" -v ON_ERROR_STOP=1 -qtA >/dev/null <<SQL
+SET client_min_messages TO warning;
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER') THEN
     CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
