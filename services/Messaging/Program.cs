@@ -1,10 +1,13 @@
+using Engagement.Messaging;
 using Engagement.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-messaging");
-builder.AddEngagementEventStore("messaging");
+builder.AddEngagementEventStore("messaging", Config.ConfigureStore, PublicEvents.Map);
 builder.AddMessaging();
+builder.AddMessagingService();
 
 var app = builder.Build();
 app.MapDefaultEndpoints("/api/messaging");
+app.MapMessagingApi();
 app.Run();

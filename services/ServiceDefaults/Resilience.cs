@@ -11,14 +11,19 @@ namespace Engagement.ServiceDefaults;
 /// Outgoing HTTP resilience with Polly.Core (Polly.Extensions and Microsoft.Extensions.Http.Resilience are not served):
 /// a total timeout, retries with jittered backoff on transient failures, a circuit breaker, and a per-try timeout.
 /// </summary>
-public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
+public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline, ResiliencePipeline<HttpResponseMessage>? withoutRetry = null) : DelegatingHandler
 {
+    private static readonly ResiliencePipeline<HttpResponseMessage> WithoutRetry = CreatePipeline(retries: 0);
+
     public static ResiliencePipeline<HttpResponseMessage> CreatePipeline(TimeSpan? total = null, TimeSpan? perTry = null, int retries = 3)
     {
-        static bool Transient(Outcome<HttpResponseMessage> o) =>
-            o.Exception is HttpRequestException or TimeoutRejectedException
-            || o.Result?.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-            || (int?)o.Result?.StatusCode >= 500;
+        if (retries == 0)
+        {
+            return new ResiliencePipelineBuilder<HttpResponseMessage>()
+                .AddCircuitBreaker(BreakerOptions())
+                .AddTimeout(perTry ?? TimeSpan.FromSeconds(10))
+                .Build();
+        }
 
         return new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddTimeout(total ?? TimeSpan.FromSeconds(30))
@@ -30,27 +35,30 @@ public sealed class ResilienceHandler(ResiliencePipeline<HttpResponseMessage> pi
                 Delay = TimeSpan.FromMilliseconds(200),
                 ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
             })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = 0.5,
-                MinimumThroughput = 10,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
-                ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
-            })
+            .AddCircuitBreaker(BreakerOptions())
             .AddTimeout(perTry ?? TimeSpan.FromSeconds(10))
             .Build();
     }
 
+    private static bool Transient(Outcome<HttpResponseMessage> o) =>
+        o.Exception is HttpRequestException or TimeoutRejectedException
+        || o.Result?.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+        || (int?)o.Result?.StatusCode >= 500;
+
+    private static CircuitBreakerStrategyOptions<HttpResponseMessage> BreakerOptions() => new()
+    {
+        FailureRatio = 0.5,
+        MinimumThroughput = 10,
+        SamplingDuration = TimeSpan.FromSeconds(30),
+        BreakDuration = TimeSpan.FromSeconds(15),
+        ShouldHandle = args => ValueTask.FromResult(Transient(args.Outcome)),
+    };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // A request body can be sent only once, so only bodiless requests are retried.
-        if (request.Content is not null)
-        {
-            return await base.SendAsync(request, cancellationToken);
-        }
-
-        return await pipeline.ExecuteAsync(async ct => await base.SendAsync(request, ct), cancellationToken);
+        // A request body can be sent only once, so requests with one get the timeout and circuit breaker but no retry.
+        var chosen = request.Content is null ? pipeline : withoutRetry ?? WithoutRetry;
+        return await chosen.ExecuteAsync(async ct => await base.SendAsync(request, ct), cancellationToken);
     }
 }
 
@@ -60,6 +68,7 @@ public static class ResilienceExtensions
     public static IHttpClientBuilder AddResilientHttpClient(this IServiceCollection services, string name, TimeSpan? total = null, TimeSpan? perTry = null, int retries = 3)
     {
         var pipeline = ResilienceHandler.CreatePipeline(total, perTry, retries);
-        return services.AddHttpClient(name).AddHttpMessageHandler(() => new ResilienceHandler(pipeline));
+        var withoutRetry = ResilienceHandler.CreatePipeline(total, perTry, retries: 0);
+        return services.AddHttpClient(name).AddHttpMessageHandler(() => new ResilienceHandler(pipeline, withoutRetry));
     }
 }

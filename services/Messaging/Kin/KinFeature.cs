@@ -1,0 +1,20 @@
+namespace Engagement.Messaging.Kin;
+
+/// <summary>KIN register: event types, services and endpoints.</summary>
+public static class KinFeature
+{
+    public static void Register(Engagement.EventStore.EventTypes types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+    }
+
+    public static void AddServices(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Engagement.ServiceDefaults;
+using Engagement.Testing;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using C = Engagement.Contracts;
+
+namespace Engagement.Messaging.Tests;
+
+/// <summary>
+/// The real messaging service on Kestrel with its own database and RabbitMQ virtual host, a real SMTP server, a fake
+/// SMS provider, a clock the tests move, and a bus on the same virtual host that publishes what other services would
+/// (surgery events) and records what this one publishes.
+/// </summary>
+public class MessagingFixture : IAsyncLifetime
+{
+    private readonly string _database = TestInfrastructure.UniqueName("msg");
+    private readonly string _vhost = TestInfrastructure.UniqueName("msg");
+    private IHost? _bus;
+
+    public TestClock Clock { get; } = new();
+    public ServiceHost<MessagingApp> Service { get; private set; } = null!;
+    public LocalSmtp Smtp { get; private set; } = null!;
+    public FakeSmsProvider Sms { get; private set; } = null!;
+    public PublishedLog Published { get; } = new();
+    public string ConnectionString { get; private set; } = "";
+    public string VirtualHost => _vhost;
+
+    /// <summary>A derived fixture changes the service's settings here, before it starts.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
+    }
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync(_database);
+        await TestInfrastructure.CreateVirtualHostAsync(_vhost);
+        Smtp = await LocalSmtp.StartAsync();
+        Sms = await FakeSmsProvider.StartAsync();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = _vhost });
+        builder.Services.AddSingleton(Published);
+        builder.Services.AddSingleton(new ActivitySource("messaging-tests"));
+        builder.AddMessaging(x => x.AddConsumer<PublishedRecorder>());
+        _bus = builder.Build();
+        await _bus.StartAsync();
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:EventStore"] = ConnectionString,
+            ["RabbitMq:VirtualHost"] = _vhost,
+            ["Email:Host"] = "127.0.0.1",
+            ["Email:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:From"] = "alerts@engagement.example",
+            ["Sms:ProviderUrl"] = Sms.BaseAddress.ToString(),
+            ["Messaging:PublicBaseUrl"] = "http://localhost:8080",
+        };
+        Configure(settings);
+
+        Service = new ServiceHost<MessagingApp>(settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+    }
+
+    public HttpClient As(string role, string? sub = null, params string[] areas) =>
+        Service.Client(TestTokens.Create(role, sub ?? $"{role}-{Guid.NewGuid():N}"[..20], areas));
+
+    public HttpClient Resident(string subscriberId) => As(Roles.Resident, subscriberId);
+
+    public HttpClient Anonymous() => Service.Client();
+
+    /// <summary>Publishes a message as another service would, over the real broker.</summary>
+    public Task PublishAsync<T>(T message) where T : class => _bus!.Services.GetRequiredService<IBus>().Publish(message);
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var conn = new NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (n, v) in parameters)
+        {
+            cmd.Parameters.AddWithValue(n, v);
+        }
+
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        if (_bus is not null)
+        {
+            await _bus.StopAsync();
+            _bus.Dispose();
+        }
+
+        await Sms.DisposeAsync();
+        await Smtp.DisposeAsync();
+        await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
+        await TestInfrastructure.DropDatabaseAsync(_database);
+    }
+}
+
+/// <summary>What the messaging service published, as received over the broker.</summary>
+public sealed class PublishedLog
+{
+    public ConcurrentBag<(Guid MessageId, object Message, string Json)> Messages { get; } = [];
+
+    public IReadOnlyList<T> Of<T>() => Messages.Select(m => m.Message).OfType<T>().ToList();
+}
+
+public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>
+{
+    private Task Record<T>(ConsumeContext<T> context) where T : class
+    {
+        log.Messages.Add((context.MessageId ?? Guid.Empty, context.Message, JsonSerializer.Serialize(context.Message)));
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<C.AlertSent> context) => Record(context);
+    public Task Consume(ConsumeContext<C.AlertCompleted> context) => Record(context);
+    public Task Consume(ConsumeContext<C.ReplyReceived> context) => Record(context);
+}
