@@ -17,6 +17,7 @@ public sealed class DocumentSession : IAsyncDisposable
     private readonly List<DocumentOp> _documents = [];
     private readonly List<(Guid MessageId, string Consumer)> _inbox = [];
     private readonly List<Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task>> _sql = [];
+    private readonly List<string> _erasures = [];
     private bool _saved;
 
     internal DocumentSession(EventStore store, EventMetadata? metadata)
@@ -55,6 +56,9 @@ public sealed class DocumentSession : IAsyncDisposable
     /// <summary>Records that <paramref name="consumer"/> has handled a message; a second save of the same pair fails.</summary>
     public void MarkProcessed(Guid messageId, string consumer) => _inbox.Add((messageId, consumer));
 
+    /// <summary>Erases a data subject (deletes their key, leaving a tombstone) in this session's transaction.</summary>
+    public void EraseSubject(string subjectId) => _erasures.Add(subjectId);
+
     /// <summary>SQL of the caller's own (bulk rows, read models) that must commit with the events.</summary>
     public void Execute(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> sql) => _sql.Add(sql);
 
@@ -80,6 +84,19 @@ public sealed class DocumentSession : IAsyncDisposable
         foreach (var s in _streams)
         {
             commands.Add(AppendCommand(s, keys, appended));
+        }
+
+        foreach (var subject in _erasures)
+        {
+            var erase = SubjectKeys.EraseCommand(_store.Schema, subject);
+            var command = new NpgsqlBatchCommand(erase.CommandText);
+            foreach (NpgsqlParameter p in erase.Parameters)
+            {
+                command.Parameters.Add(p.Clone());
+            }
+
+            erase.Dispose();
+            commands.Add(command);
         }
 
         foreach (var (messageId, consumer) in _inbox)
@@ -126,7 +143,7 @@ public sealed class DocumentSession : IAsyncDisposable
 
                 for (var i = 0; i < _inbox.Count; i++)
                 {
-                    if (batch.BatchCommands[_streams.Count + i].RecordsAffected == 0)
+                    if (batch.BatchCommands[_streams.Count + _erasures.Count + i].RecordsAffected == 0)
                     {
                         throw new MessageAlreadyProcessedException(_inbox[i].MessageId, _inbox[i].Consumer);
                     }

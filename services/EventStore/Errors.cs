@@ -25,3 +25,10 @@ public sealed class UnknownEventTypeException(string alias)
 {
     public string Alias { get; } = alias;
 }
+
+/// <summary>Personal data was to be written for a subject whose data has been erased; their key is gone for good.</summary>
+public sealed class SubjectErasedException(string subject)
+    : Exception($"The personal data of '{subject}' has been erased; nothing more can be recorded under that subject.")
+{
+    public string Subject { get; } = subject;
+}

@@ -63,6 +63,12 @@ internal static class SchemaMigrations
             key bytea not null,
             created timestamptz not null default now());
         """,
+        // 2: erasure leaves a tombstone (no key, when erased), so a subject once erased can never get a new key under
+        // the same id: new personal data under it is refused instead of silently sealing under a fresh key.
+        $"""
+        alter table {s}.subject_keys alter column key drop not null;
+        alter table {s}.subject_keys add column erased timestamptz;
+        """,
     ];
 
     public static int Latest => Migrations("x").Length;

@@ -35,7 +35,13 @@ internal static class SubjectKeys
             },
         };
         await batch.ExecuteNonQueryAsync(ct);
-        return await GetAsync(conn, null, schema, ids, ct);
+        var found = await GetAsync(conn, null, schema, ids, ct);
+        if (ids.FirstOrDefault(id => !found.ContainsKey(id)) is { } erased)
+        {
+            throw new SubjectErasedException(erased);
+        }
+
+        return found;
     }
 
     public static async Task<Dictionary<string, byte[]>> GetAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, IReadOnlyCollection<string> subjects, CancellationToken ct)
@@ -46,7 +52,7 @@ internal static class SubjectKeys
             return result;
         }
 
-        await using var cmd = new NpgsqlCommand($"select subject_id, key from {schema}.subject_keys where subject_id = any(@ids)", conn, tx);
+        await using var cmd = new NpgsqlCommand($"select subject_id, key from {schema}.subject_keys where subject_id = any(@ids) and key is not null", conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = subjects.Distinct(StringComparer.Ordinal).ToArray() });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -59,8 +65,20 @@ internal static class SubjectKeys
 
     public static async Task<bool> EraseAsync(NpgsqlConnection conn, string schema, string subject, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"delete from {schema}.subject_keys where subject_id = @id", conn);
-        cmd.Parameters.AddWithValue("id", subject);
+        await using var cmd = EraseCommand(schema, subject);
+        cmd.Connection = conn;
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>Deletes the key and leaves a tombstone; affects no row when the subject was already erased.</summary>
+    public static NpgsqlCommand EraseCommand(string schema, string subject)
+    {
+        var cmd = new NpgsqlCommand(
+            $"""
+            insert into {schema}.subject_keys (subject_id, key, erased) values (@id, null, now())
+            on conflict (subject_id) do update set key = null, erased = now() where {schema}.subject_keys.erased is null
+            """);
+        cmd.Parameters.AddWithValue("id", subject);
+        return cmd;
     }
 }

@@ -1,5 +1,6 @@
 using Engagement.Messaging.Inbox;
 using Engagement.ServiceDefaults;
+using MassTransit;
 using Engagement.Messaging.Kin;
 using Engagement.Messaging.Subscriptions;
 
@@ -14,6 +15,20 @@ public static class Config
         KinFeature.Register(store.Types);
         SubscriptionsFeature.Register(store.Types);
         InboxFeature.Register(store.Types);
+        Alerts.AlertEvents.Register(store.Types);
+        Replies.ReplyEvents.Register(store.Types);
+    }
+
+    /// <summary>Consumers of this service's own commands and of other services' events.</summary>
+    public static void Consumers(IBusRegistrationConfigurator x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddConsumer<Delivery.DeliverAlertBatchConsumer, Delivery.DeliverAlertBatchConsumerDefinition>();
+        x.AddConsumer<Announcements.SurgeryScheduledConsumer>();
+        x.AddConsumer<Announcements.SurgeryRescheduledConsumer>();
+        x.AddConsumer<Announcements.SurgeryCancelledConsumer>();
+        x.AddConsumer<Announcements.BookingConfirmedConsumer>();
+        x.AddConsumer<Announcements.BookingPromotedConsumer>();
     }
 
     public static WebApplicationBuilder AddMessagingService(this WebApplicationBuilder builder)
@@ -26,6 +41,12 @@ public static class Config
         KinFeature.AddServices(builder.Services);
         SubscriptionsFeature.AddServices(builder.Services);
         InboxFeature.AddServices(builder.Services);
+        builder.Services.AddSingleton<Delivery.AlertContentCache>();
+        builder.Services.AddSingleton<Delivery.Dispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Delivery.Dispatcher>());
+        builder.Services.AddSingleton<Announcements.SurgeryAnnouncements>();
+        builder.Services.AddHostedService<Delivery.EmailWorker>();
+        builder.Services.AddHostedService<Delivery.SmsWorker>();
         return builder;
     }
 
@@ -36,6 +57,21 @@ public static class Config
         KinFeature.Map(api);
         SubscriptionsFeature.Map(api);
         InboxFeature.Map(api);
+
+        var alerts = api.MapGroup("/alerts");
+        alerts.MapPost("/preview", Alerts.PreviewAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Recipients per channel, fatigue and quiet hours, SMS segments, and whether approval is needed.");
+        alerts.MapPost("/", Alerts.SendAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Send an alert: 202 with its status resource. Accepts Idempotency-Key.");
+        alerts.MapGet("/{id:guid}", Alerts.SendAlert.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood);
+        alerts.MapPost("/{id:guid}/approve", Alerts.SendAlert.Approve).RequireRoles(Roles.Communications)
+            .WithSummary("The second person of the two-person rule.");
+        alerts.MapPost("/{id:guid}/cancel", Alerts.SendAlert.Cancel).RequireRoles(Roles.Communications, Roles.Neighbourhood);
+        alerts.MapPost("/{id:guid}/replies", Replies.ReplyEvents.Post).RequireAuthorization(Roles.Resident)
+            .WithSummary("A resident replies to an alert they received. Accepts Idempotency-Key.");
+        api.MapGet("/replies", Replies.ReplyEvents.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Replies with their 72-hour clocks; overdue=true lists the breaches. Audited.");
+        api.MapPost("/replies/{replyId:guid}/answer", Replies.ReplyEvents.Answer).RequireRoles(Roles.Communications, Roles.Neighbourhood);
         return app;
     }
 }

@@ -4,7 +4,7 @@ using Engagement.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-messaging");
 builder.AddEngagementEventStore("messaging", Config.ConfigureStore, PublicEvents.Map);
-builder.AddMessaging();
+builder.AddMessaging(Config.Consumers);
 builder.AddMessagingService();
 
 var app = builder.Build();

@@ -1,3 +1,6 @@
+using Engagement.Messaging.Alerts;
+using C = Engagement.Contracts;
+
 namespace Engagement.Messaging;
 
 /// <summary>What the relay publishes: AlertSent, AlertCompleted and ReplyReceived, with no personal data.</summary>
@@ -6,6 +9,12 @@ public static class PublicEvents
     public static object? Map(EventStore.StoredEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return null;
+        return e.Data switch
+        {
+            AlertDispatched d => new C.AlertSent(e.Id, e.Timestamp, d.AlertId, d.Type, d.Priority, d.Audience.Areas, d.Audience.Interests, (int)d.Targeted),
+            AlertFinished f => new C.AlertCompleted(e.Id, e.Timestamp, f.AlertId, (int)f.Targeted, (int)f.Delivered, (int)f.Failed, (int)f.Suppressed,
+                f.DeliveredByChannel.ToDictionary(x => x.Key, x => (int)x.Value)),
+            _ => Replies.ReplyEvents.Map(e),
+        };
     }
 }

@@ -90,5 +90,24 @@ public static class Tables
             subscriber_id text primary key,
             sends timestamptz[] not null default '{}');
         """,
+        """
+        -- An alert's recipients cut into batches when it is dispatched, in the same transaction as the dispatch. A batch
+        -- is published to RabbitMQ as a small message naming it; the consumer that takes it marks it done in the same
+        -- transaction as its inbox and delivery rows, so a redelivered batch does nothing twice. Batches never confirmed
+        -- by the broker (a crash between commit and publish) are published again by the dispatcher.
+        create table {schema}.alert_batches (
+            alert_id uuid not null,
+            batch_no int not null,
+            recipients text[] not null,
+            status text not null default 'pending',
+            queued timestamptz,
+            done timestamptz,
+            primary key (alert_id, batch_no));
+        create index alert_batches_unqueued on {schema}.alert_batches (alert_id) where status = 'pending';
+
+        -- Email and SMS are sent by channel workers that take pending rows with SKIP LOCKED (competing across instances).
+        alter table {schema}.deliveries add column next_attempt timestamptz;
+        alter table {schema}.deliveries add column language text;
+        """,
     ];
 }

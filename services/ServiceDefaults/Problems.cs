@@ -117,6 +117,13 @@ public static partial class Problems
                     Title = "Somebody else changed this at the same moment.",
                     Detail = c.Actual is null ? "It was created by another request first." : "Read it again and retry.",
                 },
+                SubjectErasedException => new ProblemDetails
+                {
+                    Status = StatusCodes.Status410Gone,
+                    Type = TypeBase + "erased",
+                    Title = "This person's data has been erased.",
+                    Detail = "Their record can no longer be read or changed.",
+                },
                 BadHttpRequestException b => new ProblemDetails
                 {
                     Status = b.StatusCode,

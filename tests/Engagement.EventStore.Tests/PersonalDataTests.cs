@@ -41,8 +41,29 @@ public sealed class PersonalDataTests(StoreFixture db) : IClassFixture<StoreFixt
         Assert.Equal(new ThingHappened("not personal", 1), erased[1].Data);
         Assert.Equal(new PersonCard("p-1", null, "bulwell"), await store.LoadAsync<PersonCard>("p-1"));
         Assert.Equal(new PersonRegistered("p-2", "Sam Kept", "sam@example.org", "meadows"), Assert.Single(await store.ReadStreamAsync("p-2")).Data);
-        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from pd_erase.subject_keys where subject_id = 'p-1'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from pd_erase.subject_keys where subject_id = 'p-1' and key is not null"));
         Assert.False(await store.EraseSubjectAsync("p-1"));
+    }
+
+    [Fact]
+    public async Task an_erased_subject_can_never_be_given_a_new_key_so_its_old_data_stays_unreadable()
+    {
+        var store = await db.StoreAsync("pd_tombstone");
+        await store.AppendAsync("p-1", "person", ExpectedVersion.NoStream, [new PersonRegistered("p-1", "Tom Stone", null, "bulwell")]);
+        await using (var session = store.OpenSession())
+        {
+            session.Append("p-1", "person", ExpectedVersion.Exactly(1), [new ThingHappened("erased in the same transaction", 1)]);
+            session.EraseSubject("p-1");
+            await session.SaveChangesAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<SubjectErasedException>(() =>
+            store.AppendAsync("p-1", "person", ExpectedVersion.Exactly(2), [new PersonRegistered("p-1", "Tom Again", null, "bulwell")]));
+
+        Assert.Equal("p-1", error.Subject);
+        Assert.Equal(new PersonRegistered("p-1", null, null, "bulwell"), (await store.ReadStreamAsync("p-1"))[0].Data);
+        Assert.Equal(2, (await store.ReadStreamAsync("p-1")).Count);
+        Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from pd_tombstone.subject_keys where subject_id = 'p-1' and key is null and erased is not null"));
     }
 
     [Fact]

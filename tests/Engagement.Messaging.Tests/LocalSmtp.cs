@@ -26,6 +26,8 @@ public sealed class LocalSmtp : IAsyncDisposable
     {
         var port = FreePort();
         var maildir = Path.Combine(Path.GetTempPath(), "engage-smtp-" + Guid.NewGuid().ToString("N"), "box");
+        // aiosmtpd creates the Maildir itself but not its parent.
+        Directory.CreateDirectory(Path.GetDirectoryName(maildir)!);
         var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
         {
             RedirectStandardError = true,

@@ -1,3 +1,5 @@
+using Engagement.Testing;
+using Engagement.ServiceDefaults;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -138,11 +138,3 @@ public sealed class ContractRecorder(ContractLog log) :
     public Task Consume(ConsumeContext<C.BookingPromoted> context) => Record(context);
     public Task Consume(ConsumeContext<C.SurgeryHeld> context) => Record(context);
 }
-
-public static class Json
-{
-    public static Guid Id(this JsonObject o, string name = "id") => Guid.Parse(o[name]!.GetValue<string>());
-
-    public static async Task<JsonObject> BodyAsync(this HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-}

@@ -1,11 +1,25 @@
+using Engagement.ServiceDefaults;
+
 namespace Engagement.Messaging.Kin;
 
-/// <summary>KIN register: event types, services and endpoints.</summary>
+/// <summary>
+/// The Key Individual Network register, and the service's personal-data audit log.
+/// <list type="bullet">
+/// <item>Communications (and admins) keep the register; neighbourhood staff may read and add members whose areas all
+/// lie within their own (staff with no area claims act force-wide). Residents have no access.</item>
+/// <item>Every read states a reason (<c>X-Access-Reason</c> or <c>?reason=</c>), and every collection, consultation,
+/// change and erasure is in the audit log, which admins query at <c>/audit</c>.</item>
+/// <item>Erasure crypto-shreds the member; afterwards the member reads as 404 and nothing of them is readable.</item>
+/// </list>
+/// </summary>
 public static class KinFeature
 {
     public static void Register(Engagement.EventStore.EventTypes types)
     {
         ArgumentNullException.ThrowIfNull(types);
+        types.Register<KeyIndividualRegistered>("key_individual_registered")
+            .Register<KeyIndividualChanged>("key_individual_changed")
+            .Register<KeyIndividualErased>("key_individual_erased");
     }
 
     public static void AddServices(IServiceCollection services)
@@ -16,5 +30,19 @@ public static class KinFeature
     public static void Map(RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
+        var kin = api.MapGroup("/kin").WithTags("Key Individual Network");
+        kin.MapGet("/", ViewKeyIndividuals.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Members by area and issue, paged; no contact or sensitive fields. Requires an access reason; audited.");
+        kin.MapGet("/{id:guid}", ViewKeyIndividuals.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("One member in full. Requires an access reason; audited.");
+        kin.MapPost("/", RegisterKeyIndividual.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Register a member with evidenced consent. Accepts Idempotency-Key; audited.");
+        kin.MapPatch("/{id:guid}", ChangeKeyIndividual.Handle).RequireRoles(Roles.Communications)
+            .WithSummary("Change a member (JSON merge patch). Requires If-Match; audited.");
+        kin.MapDelete("/{id:guid}", EraseKeyIndividual.Handle).RequireRoles(Roles.Communications)
+            .WithSummary("Erase a member: crypto-shredded, nothing readable remains. Audited.");
+
+        api.MapGet("/audit", QueryAuditLog.Handle).RequireAuthorization(Roles.Admin)
+            .WithSummary("The personal-data audit log (DPA 2018 s62), newest first, paged (limit at most 500).");
     }
 }

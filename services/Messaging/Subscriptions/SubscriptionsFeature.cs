@@ -1,3 +1,5 @@
+using Engagement.ServiceDefaults;
+
 namespace Engagement.Messaging.Subscriptions;
 
 /// <summary>Resident subscriptions, email verification and one-click unsubscribe: event types, services and endpoints.</summary>
@@ -6,15 +8,33 @@ public static class SubscriptionsFeature
     public static void Register(Engagement.EventStore.EventTypes types)
     {
         ArgumentNullException.ThrowIfNull(types);
+        SubscriptionEventTypes.Register(types);
     }
 
     public static void AddServices(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<LinkTokens>();
+        services.AddSingleton<SubscriptionMessages>();
     }
 
     public static void Map(RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
+
+        // The resident's own subscription: their token's sub is their subscriber id; nobody else's is reachable here.
+        var me = api.MapGroup("/subscriptions/me").RequireAuthorization(Roles.Resident);
+        me.MapGet("", ViewSubscription.Handle).WithSummary("Your subscription, with an ETag. Audited.");
+        me.MapPut("", SetSubscription.Handle)
+            .WithSummary("Subscribe, or replace your subscription: postcode and/or areas, interests, email (verified by link), UK mobile, language, quiet hours. If-Match optional.");
+        me.MapDelete("", EraseSubscriber.Handle).WithSummary("Erase yourself: your personal data is crypto-shredded and your rows deleted.");
+        me.MapPost("/email/verification", SetSubscription.ResendVerification).WithSummary("Send a new verification link to your unverified email address.");
+
+        // Links in emails and texts: no sign-in, the signed token is the authority. The gateway lists both as public.
+        api.MapGet("/subscriptions/verify-email", VerifyEmail.Handle).AllowAnonymous().WithSummary("Follow an email verification link.");
+        api.MapPost("/subscriptions/verify-email", VerifyEmail.Handle).AllowAnonymous();
+        api.MapGet("/unsubscribe", Unsubscribe.Confirm).AllowAnonymous().WithSummary("What an unsubscribe link would stop, with a button to do it.");
+        api.MapPost("/unsubscribe", Unsubscribe.Handle).AllowAnonymous()
+            .WithSummary("Unsubscribe by link; RFC 8058 one-click (List-Unsubscribe=One-Click) included.");
     }
 }

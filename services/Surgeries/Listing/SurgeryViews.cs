@@ -1,3 +1,4 @@
+using Engagement.ServiceDefaults;
 using Engagement.EventStore;
 using Engagement.Surgeries.Booking;
 
@@ -67,29 +68,5 @@ public sealed record SurgeryView(
             new VenueView(s.Venue.Name, s.Venue.Address, s.Venue.Postcode, s.Venue.Accessible, s.Venue.PrivateRoom, s.Venue.Notes),
             s.IsDropIn, s.Capacity, s.IsDropIn ? null : s.PlacesLeft, s.Waitlist.Count(), s.Host.Name, s.Topics, s.SeriesId,
             s.Status.ToString().ToLowerInvariant(), s.Outcome is { } o ? new OutcomeView(o.Attendance, o.IssuesRaised) : null, doc.Version);
-    }
-}
-
-/// <summary>Times are stored in UTC and shown in Europe/London, with the offset in force on that date.</summary>
-public static class London
-{
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    public static DateTimeOffset Show(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, Zone);
-
-    /// <summary>
-    /// The instant of a London wall-clock time. A time that does not exist (skipped when the clocks go forward in March)
-    /// moves forward by the gap; a time that happens twice (October) is taken at its first occurrence, in summer time.
-    /// </summary>
-    public static DateTimeOffset At(DateOnly date, TimeOnly time)
-    {
-        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        if (Zone.IsInvalidTime(local))
-        {
-            local = local.AddHours(1);
-        }
-
-        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 }

@@ -7,43 +7,9 @@ public sealed record VenueRequest(string? Name, string? Address, string? Postcod
 public sealed record HostOfficerRequest(string? Id, string? Name);
 
 /// <summary>The rules every surgery keeps, whichever way it was made. Each failure names its field.</summary>
-public sealed class Rules
+public sealed class Rules : FieldErrors
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(8);
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
-
-    public void Add(string field, string message)
-    {
-        if (!_errors.TryGetValue(field, out var list))
-        {
-            _errors[field] = list = [];
-        }
-
-        list.Add(message);
-    }
-
-    public void ThrowIfAny()
-    {
-        if (_errors.Count > 0)
-        {
-            throw new ValidationFailedException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        }
-    }
-
-    public string Text(string field, string? value, int max, bool required = true)
-    {
-        var v = value?.Trim() ?? "";
-        if (required && v.Length == 0)
-        {
-            Add(field, "Required.");
-        }
-        else if (v.Length > max)
-        {
-            Add(field, $"At most {max} characters.");
-        }
-
-        return v;
-    }
 
     public void Area(string field, string? code, AreaDirectory areas)
     {

@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using ConcurrencyException = Engagement.EventStore.ConcurrencyException;
+using Engagement.EventStore;
+using Engagement.Messaging.Alerts;
+using MassTransit;
+using Npgsql;
+
+namespace Engagement.Messaging.Delivery;
+
+/// <summary>Alert content never changes once requested, so consumers and workers read it once per process.</summary>
+public sealed class AlertContentCache(EventStore.EventStore store)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Alert> _alerts = new();
+
+    public async Task<Alert> GetAsync(Guid id, CancellationToken ct)
+    {
+        if (_alerts.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        var (alert, _) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
+        return alert.Exists ? _alerts.GetOrAdd(id, alert) : throw new InvalidOperationException($"Alert {id} does not exist.");
+    }
+}
+
+/// <summary>
+/// Starts alerts going out. Cutting an alert into recipient batches happens once, in the transaction that records
+/// AlertDispatched; the batches are then published to RabbitMQ. A sweep catches what a crash left behind: approved
+/// alerts not yet cut, batches committed but never published, and alerts whose last work finished without completing.
+/// </summary>
+public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IConfiguration configuration, ILogger<Dispatcher> logger) : BackgroundService
+{
+    private readonly Channel<Guid> _wake = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
+
+    public int BatchSize => configuration.GetValue("Messaging:BatchSize", 2000);
+
+    public void Wake(Guid alertId) => _wake.Writer.TryWrite(alertId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sweepEvery = TimeSpan.FromSeconds(configuration.GetValue("Messaging:SweepSeconds", 2.0));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(sweepEvery);
+                try
+                {
+                    var id = await _wake.Reader.ReadAsync(timeout.Token);
+                    await DispatchAsync(id, stoppingToken);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    await SweepAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Cuts an approved alert into batches (once) and publishes them.</summary>
+    public async Task DispatchAsync(Guid alertId, CancellationToken ct)
+    {
+        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(alertId), ct);
+        if (alert.Status == AlertStatus.Sending && !await IsCutAsync(alertId, ct))
+        {
+            await using var session = store.OpenSession(new EventMetadata(UserId: alert.ApprovedBy ?? alert.RequestedBy));
+            session.Append(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.Exactly(version),
+                [new AlertDispatched(alertId, alert.Audience, alert.Type, alert.Priority, alert.Targeted, (int)Math.Ceiling(alert.Targeted / (double)BatchSize))]);
+            session.Execute((conn, tx, t) => CutAsync(conn, tx, alert, t));
+            try
+            {
+                await session.SaveChangesAsync(ct);
+            }
+            catch (ConcurrencyException)
+            {
+                return;
+            }
+        }
+
+        await PublishPendingAsync(alertId, TimeSpan.Zero, ct);
+    }
+
+    private async Task<bool> IsCutAsync(Guid alertId, CancellationToken ct)
+    {
+        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"select exists (select 1 from {store.Schema}.alert_progress where alert_id = @a)", conn);
+        cmd.Parameters.AddWithValue("a", alertId);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private async Task CutAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Alert alert, CancellationToken ct)
+    {
+        var s = store.Schema;
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            insert into {s}.alert_progress (alert_id, targeted, batches_total) values (@a, 0, 0);
+            insert into {s}.alert_batches (alert_id, batch_no, recipients)
+            select @a, (rn - 1) / @size, array_agg(id order by rn)
+            from (select id, row_number() over (order by id) as rn from (
+                    select s.subscriber_id as id from {s}.subscribers s where @residents and {AudienceQuery.ResidentFilter}
+                    union all
+                    select 'kin:' || k.member_id from {s}.kin_members k where @kin and {AudienceQuery.KinFilter}) x) y
+            group by (rn - 1) / @size;
+            update {s}.alert_progress set
+                targeted = (select coalesce(sum(cardinality(recipients)), 0) from {s}.alert_batches where alert_id = @a),
+                batches_total = (select count(*) from {s}.alert_batches where alert_id = @a)
+            where alert_id = @a;
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("a", alert.Id);
+        cmd.Parameters.AddWithValue("size", BatchSize);
+        AudienceQuery.Bind(cmd, alert.Audience);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Publishes the alert's batches not yet queued (older than <paramref name="olderThan"/>), then marks them queued.</summary>
+    private async Task PublishPendingAsync(Guid? alertId, TimeSpan olderThan, CancellationToken ct)
+    {
+        var pending = new List<(Guid Alert, int Batch)>();
+        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            select b.alert_id, b.batch_no from {store.Schema}.alert_batches b join {store.Schema}.alert_progress p using (alert_id)
+            where b.status = 'pending' and (@a::uuid is null or b.alert_id = @a) and p.started <= now() - @older
+            order by b.alert_id, b.batch_no limit 5000
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("a", (object?)alertId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("older", olderThan);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                pending.Add((r.GetGuid(0), r.GetInt32(1)));
+            }
+        }
+
+        foreach (var chunk in pending.Chunk(200))
+        {
+            // Publisher confirms: each publish completes once the broker holds the message durably.
+            await Task.WhenAll(chunk.Select(p => bus.Publish(new DeliverAlertBatch(p.Alert, p.Batch), ct)));
+            await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+            await using var mark = new NpgsqlCommand(
+                $"update {store.Schema}.alert_batches b set status = 'queued', queued = now() from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n and b.status = 'pending'",
+                conn);
+            mark.Parameters.AddWithValue("alerts", chunk.Select(c => c.Alert).ToArray());
+            mark.Parameters.AddWithValue("batches", chunk.Select(c => c.Batch).ToArray());
+            await mark.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        var toDispatch = new List<Guid>();
+        var toFinish = new List<Guid>();
+        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            select substr(s.id, 7)::uuid from {store.Schema}.streams s
+            where s.type = 'alert' and s.updated > now() - interval '7 days'
+              and not exists (select 1 from {store.Schema}.alert_progress p where p.alert_id = substr(s.id, 7)::uuid);
+            select p.alert_id from {store.Schema}.alert_progress p
+            where p.completed is null and p.started < now() - interval '2 seconds'
+              and not exists (select 1 from {store.Schema}.alert_batches b where b.alert_id = p.alert_id and b.status in ('pending', 'queued'))
+              and not exists (select 1 from {store.Schema}.deliveries d where d.alert_id = p.alert_id and d.status in ('pending', 'sending'));
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                toDispatch.Add(r.GetGuid(0));
+            }
+
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                toFinish.Add(r.GetGuid(0));
+            }
+        }
+
+        foreach (var id in toDispatch)
+        {
+            await DispatchAsync(id, ct);
+        }
+
+        await PublishPendingAsync(null, TimeSpan.FromSeconds(10), ct);
+        foreach (var id in toFinish)
+        {
+            await TryFinishAsync(id, ct);
+        }
+    }
+
+    /// <summary>
+    /// Completes an alert once every batch is done (or cancelled) and no delivery is still pending: records
+    /// AlertFinished with the final counts, once, whoever gets there first.
+    /// </summary>
+    public async Task TryFinishAsync(Guid alertId, CancellationToken ct)
+    {
+        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(alertId), ct);
+        if (!alert.Exists || alert.Status == AlertStatus.Completed || version == 0)
+        {
+            return;
+        }
+
+        var counts = await SendAlert.StatusAsync(store, alertId, ct);
+        await using var session = store.OpenSession(new EventMetadata(UserId: "dispatcher"));
+        session.Append(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.Exactly(version),
+            [new AlertFinished(alertId, counts.Targeted, counts.Counts.Delivered.Values.Sum(), counts.Counts.Failed, counts.Counts.Suppressed, counts.Counts.Delivered)]);
+        session.Execute(async (conn, tx, t) =>
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                update {store.Schema}.alert_progress set completed = now()
+                where alert_id = @a and completed is null
+                  and not exists (select 1 from {store.Schema}.alert_batches b where b.alert_id = @a and b.status in ('pending', 'queued'))
+                  and not exists (select 1 from {store.Schema}.deliveries d where d.alert_id = @a and d.status in ('pending', 'sending'))
+                """, conn, tx);
+            cmd.Parameters.AddWithValue("a", alertId);
+            if (await cmd.ExecuteNonQueryAsync(t) == 0)
+            {
+                throw new NotFinishedException();
+            }
+        });
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is NotFinishedException or ConcurrencyException)
+        {
+            // Not yet finished, or another worker finished it first.
+        }
+    }
+
+    private sealed class NotFinishedException : Exception;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert dispatcher failed; it will try again")]
+    private static partial void LogFailed(ILogger logger, Exception e);
+}

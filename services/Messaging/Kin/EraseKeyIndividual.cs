@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using Engagement.EventStore;
+using Engagement.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Engagement.Messaging.Kin;
+
+/// <summary>
+/// Erasure: the member's document and targeting row go, a KeyIndividualErased event (no personal data) closes the
+/// stream, and the member's key is deleted, so every ciphertext of theirs in the events is noise from then on. Only the
+/// audit log's rows remain, and they hold ids, field names and reasons, never personal data. A read afterwards is 404.
+/// </summary>
+public static class EraseKeyIndividual
+{
+    public const string DefaultReason = "erasure of a key individual's personal data";
+
+    public static KeyIndividualErased Decide(KeyIndividual s, DateTimeOffset now, string by)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return s.Exists ? new KeyIndividualErased(s.Id, now, by) : throw new NotFoundException("Key individual", s.Id.ToString());
+    }
+
+    public static async Task<NoContent> Handle(Guid id, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(store);
+        var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
+        var subject = KeyIndividual.SubjectId(id);
+        var doc = await KinStore.LoadAsync(store, id, ct);
+        if (doc is null)
+        {
+            if (!await KinStore.IsErasedAsync(store, id, ct))
+            {
+                throw new NotFoundException("Key individual", id.ToString());
+            }
+
+            // Erasing again finishes an erasure whose key deletion did not happen (the process died after the commit).
+            if (await store.EraseSubjectAsync(subject, ct))
+            {
+                await Audit.RecordAsync(store, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { keyDeleted = true, retry = true }), ct);
+            }
+
+            return TypedResults.NoContent();
+        }
+
+        KinAccess.RequireAreas(user, doc.Profile.Areas);
+        var expected = http.Request.IfMatchOr(doc.Version);
+        var erased = Decide(doc.State, clock.GetUtcNow(), user.SubjectId());
+
+        await using (var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId())))
+        {
+            session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, expected, [erased]);
+            KinStore.Remove(session, store.Schema, id);
+            session.Record(store.Schema, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { keyDeleted = true }));
+            await session.SaveChangesAsync(ct);
+        }
+
+        // The key goes after the commit, not before: once the stream says erased, no write can encrypt under a new key
+        // for this member (a change in flight fails on the version), whereas deleting the key first would let one land
+        // between the two steps with a freshly created key.
+        await store.EraseSubjectAsync(subject, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// After a write to a member lost a race: if the member has been erased meanwhile, deletes the key the losing write
+    /// created (the store makes keys before its transaction, so a rolled-back write can leave one, with nothing under it).
+    /// </summary>
+    internal static async Task SweepAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
+    {
+        if (await KinStore.IsErasedAsync(store, id, ct))
+        {
+            await store.EraseSubjectAsync(KeyIndividual.SubjectId(id), ct);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+using Engagement.EventStore;
+
+namespace Engagement.Messaging.Kin;
+
+/// <summary>Special category data (DPA 2018 s35), held only together with the purpose it is processed for.</summary>
+public sealed record SensitiveField(string Value, string Purpose);
+
+/// <summary>
+/// Who a key individual is and how to reach them. All of it is personal data: it is stored as one ciphertext under the
+/// member's key, so an erasure removes every part of it at once, sensitive field names included.
+/// </summary>
+public sealed record KinPerson(
+    string Name, string? Organisation, string RoleInCommunity, string? Email, string? Phone,
+    IReadOnlyDictionary<string, SensitiveField> Sensitive);
+
+/// <summary>Evidence of consent for one purpose: when it was given, how, and which version of the wording was agreed to.</summary>
+public sealed record Consent(string Purpose, DateTimeOffset GivenAt, string Method, string WordingVersion);
+
+/// <summary>What targeting needs, with no personal data in it: kept in plain text, and in <c>kin_members</c>.</summary>
+public sealed record KinProfile(
+    IReadOnlyList<string> Areas, IReadOnlyList<string> Issues, string PreferredChannel, string Language,
+    IReadOnlyList<Consent> Consents, DateOnly ReviewOn)
+{
+    public static KinProfile Empty { get; } = new([], [], "", "en", [], default);
+
+    /// <summary>A member is messaged only while some consent stands.</summary>
+    [JsonIgnore]
+    public bool Contactable => Consents.Count > 0;
+}
+
+/// <summary>A member of the Key Individual Network, rebuilt from its stream <c>kin-{id}</c>.</summary>
+public sealed record KeyIndividual(
+    Guid Id, KinPerson? Person, KinProfile Profile, DateTimeOffset RegisteredAt, string RegisteredBy, DateTimeOffset UpdatedAt, bool Erased)
+    : IAggregate<KeyIndividual>
+{
+    public const string StreamType = "kin-member";
+
+    public static KeyIndividual Initial { get; } = new(Guid.Empty, null, KinProfile.Empty, default, "", default, false);
+
+    public static string StreamId(Guid id) => $"kin-{id}";
+
+    /// <summary>The data subject whose key protects the member's personal fields in events and documents.</summary>
+    public static string SubjectId(Guid id) => $"kin:{id}";
+
+    public bool Exists => Id != Guid.Empty && !Erased;
+
+    public KeyIndividual Apply(object @event) => @event switch
+    {
+        KeyIndividualRegistered e => this with
+        {
+            Id = e.MemberId, Person = e.Person, Profile = e.Profile, RegisteredAt = e.At, RegisteredBy = e.RegisteredBy, UpdatedAt = e.At, Erased = false,
+        },
+        KeyIndividualChanged e => this with { Person = e.Person, Profile = e.Profile, UpdatedAt = e.At },
+        KeyIndividualErased e => this with { Person = null, Profile = Profile with { Consents = [] }, UpdatedAt = e.At, Erased = true },
+        _ => this,
+    };
+}
+
+/// <summary>
+/// A member's current state and stream version, written in the same transaction as its events (what reads, decisions
+/// and <see cref="KinContacts"/> load). Deleted when the member is erased.
+/// </summary>
+public sealed record KinMemberDocument(
+    Guid Id, [property: PersonalData] KinPerson? Person, KinProfile Profile, DateTimeOffset RegisteredAt, string RegisteredBy,
+    DateTimeOffset UpdatedAt, long Version) : IHasPersonalData
+{
+    [JsonIgnore]
+    public string DataSubjectId => KeyIndividual.SubjectId(Id);
+
+    [JsonIgnore]
+    public KeyIndividual State => new(Id, Person, Profile, RegisteredAt, RegisteredBy, UpdatedAt, Erased: false);
+
+    public static KinMemberDocument From(KeyIndividual s, long version)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new KinMemberDocument(s.Id, s.Person, s.Profile, s.RegisteredAt, s.RegisteredBy, s.UpdatedAt, version);
+    }
+}

@@ -1,0 +1,176 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Engagement.EventStore;
+using Engagement.Messaging.Alerts;
+using Engagement.Messaging.Inbox;
+using Engagement.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using C = Engagement.Contracts;
+
+namespace Engagement.Messaging.Replies;
+
+public sealed record ReplyRequest(string? Body, string? Category);
+
+public sealed record AnswerRequest(string? Body);
+
+// A reply's text and the answer to it are the resident's personal data, under the resident's key.
+public sealed record ReplyPosted(
+    Guid ReplyId, Guid AlertId, string SubscriberId, [property: PersonalData] string? Body, string Category, string AreaCode,
+    bool Urgent, IReadOnlyList<string> Keywords) : IHasPersonalData
+{
+    [JsonIgnore]
+    public string DataSubjectId => $"subscriber:{SubscriberId}";
+}
+
+public sealed record ReplyAnswered(Guid ReplyId, string SubscriberId, [property: PersonalData] string? Answer, string AnsweredBy) : IHasPersonalData
+{
+    [JsonIgnore]
+    public string DataSubjectId => $"subscriber:{SubscriberId}";
+}
+
+public sealed record ReplyDocument(
+    Guid ReplyId, Guid AlertId, string SubscriberId, [property: PersonalData] string? Body, string Category, string AreaCode, bool Urgent,
+    IReadOnlyList<string> Keywords, DateTimeOffset ReceivedAt, DateTimeOffset DueBy, DateTimeOffset? AnsweredAt, string? AnsweredBy,
+    [property: PersonalData] string? Answer) : IHasPersonalData
+{
+    [JsonIgnore]
+    public string DataSubjectId => $"subscriber:{SubscriberId}";
+}
+
+public sealed record ReplyView(
+    Guid ReplyId, Guid AlertId, string SubscriberId, string? Body, string Category, string AreaCode, bool Urgent, IReadOnlyList<string> Keywords,
+    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer);
+
+public static partial class ReplyEvents
+{
+    /// <summary>The Neighbourhood Policing Guarantee: a response to a neighbourhood query within 72 hours.</summary>
+    public static readonly TimeSpan ResponseTime = TimeSpan.FromHours(72);
+
+    public static void Register(Engagement.EventStore.EventTypes types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        types.Register<ReplyPosted>("reply_posted").Register<ReplyAnswered>("reply_answered");
+    }
+
+    public static object? Map(StoredEvent e) => e.Data is ReplyPosted r
+        ? new C.ReplyReceived(e.Id, e.Timestamp, r.AlertId, r.ReplyId, r.AreaCode, r.Category, r.Urgent)
+        : null;
+
+    public static string StreamId(Guid id) => $"reply-{id}";
+
+    /// <summary>Configured words (Messaging:UrgentKeywords) found as whole words, whatever their case.</summary>
+    public static IReadOnlyList<string> Keywords(string body, IEnumerable<string> keywords) =>
+        keywords.Where(k => Regex.IsMatch(body, $@"\b{Regex.Escape(k)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)).ToList();
+
+    public static async Task<Created<ReplyView>> Post(Guid id, ReplyRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store,
+        TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rules = new FieldErrors();
+        var body = rules.Text("body", request.Body, 2000);
+        var category = request.Category?.Trim();
+        if (category is not null && !AudienceQuery.Interests.Contains(category))
+        {
+            rules.Add("category", $"One of: {string.Join(", ", AudienceQuery.Interests.Order(StringComparer.Ordinal))}.");
+        }
+
+        rules.ThrowIfAny();
+        var (alert, _) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
+        var sub = user.SubjectId();
+        string? area;
+        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            select coalesce((select a from {store.Schema}.subscribers s, unnest(s.area_codes) a where s.subscriber_id = @s and a = any(@areas) limit 1), @first)
+            where exists (select 1 from {store.Schema}.inbox_messages where alert_id = @a and subscriber_id = @s)
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("s", sub);
+            cmd.Parameters.AddWithValue("a", id);
+            cmd.Parameters.AddWithValue("areas", alert.Audience.Areas.ToArray());
+            cmd.Parameters.AddWithValue("first", alert.Audience.Areas.FirstOrDefault() ?? "");
+            area = await cmd.ExecuteScalarAsync(ct) as string;
+        }
+
+        if (!alert.Exists || area is null)
+        {
+            throw new DomainException(StatusCodes.Status403Forbidden, "not-a-recipient", "You did not receive this alert.",
+                "Replies are open to the residents an alert was sent to.");
+        }
+
+        var replyId = http.Request.ResourceId($"reply:{id}");
+        var now = clock.GetUtcNow();
+        var keywords = Keywords(body, configuration.GetSection("Messaging:UrgentKeywords").Get<string[]>() ?? []);
+        var posted = new ReplyPosted(replyId, id, sub, body, category ?? alert.Type, area, keywords.Count > 0, keywords);
+        await using var session = store.OpenSession(new EventMetadata(UserId: sub));
+        session.StartStream(StreamId(replyId), "reply", [posted]);
+        session.Store(replyId.ToString(), new ReplyDocument(replyId, id, sub, body, posted.Category, area, posted.Urgent, keywords, now, now + ResponseTime, null, null, null));
+        session.Record(store.Schema, user, new Audit.Entry("collect", "reply", replyId.ToString(), "resident replied to an alert"));
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ConcurrencyException)
+        {
+            // The same Idempotency-Key again: the first reply stands.
+        }
+
+        var doc = await store.LoadAsync<ReplyDocument>(replyId.ToString(), ct) ?? throw new NotFoundException("Reply", replyId.ToString());
+        return TypedResults.Created($"/api/messaging/replies/{replyId}", View(doc, now));
+    }
+
+    public static ReplyView View(ReplyDocument d, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return new ReplyView(d.ReplyId, d.AlertId, d.SubscriberId, d.Body, d.Category, d.AreaCode, d.Urgent, d.Keywords, London.Show(d.ReceivedAt),
+            London.Show(d.DueBy), d.AnsweredAt is null && d.DueBy < now, d.AnsweredAt is { } a ? London.Show(a) : null, d.Answer);
+    }
+
+    /// <summary>Replies for staff, urgent first then oldest; <c>overdue=true</c> lists the 72-hour breaches. Audited.</summary>
+    public static async Task<Ok<IReadOnlyList<ReplyView>>> List(bool? overdue, bool? urgent, Guid? alertId, string? reason, ClaimsPrincipal user,
+        EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var docs = await store.QueryAsync<ReplyDocument>(
+            """
+            (@overdue::boolean is not true or (data->>'answeredAt' is null and (data->>'dueBy')::timestamptz < @now))
+            and (@urgent::boolean is null or (data->>'urgent')::boolean = @urgent)
+            and (@alert::text is null or data->>'alertId' = @alert)
+            """,
+            new Dictionary<string, object?> { ["overdue"] = overdue, ["urgent"] = urgent, ["alert"] = alertId?.ToString(), ["now"] = now.UtcDateTime },
+            orderBy: "(data->>'urgent')::boolean desc, (data->>'receivedAt')::timestamptz", limit: 500, ct: ct);
+        var visible = docs.Where(d => user.CanActIn(d.AreaCode)).ToList();
+        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "replies", alertId?.ToString() ?? "all", reason ?? "replies list",
+            new { count = visible.Count, overdue, urgent }), ct);
+        return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now)).ToList());
+    }
+
+    /// <summary>Staff answer a reply; the answer lands in the resident's inbox and stops the clock.</summary>
+    public static async Task<Ok<ReplyView>> Answer(Guid replyId, AnswerRequest request, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rules = new FieldErrors();
+        var answer = rules.Text("body", request.Body, 2000);
+        rules.ThrowIfAny();
+        var doc = await store.LoadAsync<ReplyDocument>(replyId.ToString(), ct) ?? throw new NotFoundException("Reply", replyId.ToString());
+        user.RequireArea(doc.AreaCode);
+        if (doc.AnsweredAt is not null)
+        {
+            throw new ConflictException("reply-answered", "This reply has already been answered.");
+        }
+
+        var now = clock.GetUtcNow();
+        var version = (await store.ReadStreamAsync(StreamId(replyId), ct)).Count;
+        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
+        session.Append(StreamId(replyId), "reply", ExpectedVersion.Exactly(version), [new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId())]);
+        var answered = doc with { AnsweredAt = now, AnsweredBy = user.SubjectId(), Answer = answer };
+        session.Store(replyId.ToString(), answered);
+        session.Execute((conn, tx, t) => InboxWriter.AddAsync(conn, tx, store.Schema,
+            new InboxItem(Guid.CreateVersion7(), doc.SubscriberId, null, "reply-answer", "An answer to your reply", answer, "en"), t));
+        session.Record(store.Schema, user, new Audit.Entry("change", "reply", replyId.ToString(), "answered a resident's reply"));
+        await session.SaveChangesAsync(ct);
+        return TypedResults.Ok(View(answered, now));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+using Engagement.EventStore;
+using Engagement.Messaging.Delivery;
+
+namespace Engagement.Messaging.Subscriptions;
+
+/// <summary>
+/// A resident's subscription, rebuilt from its stream and also kept as its document (id = subscriber id) with the stream
+/// version, so a decision is one read. It is flat, not a state wrapped in a document, because the store encrypts only a
+/// document's own top-level <c>[PersonalData]</c> properties.
+/// </summary>
+public sealed record ResidentSubscription(
+    string SubscriberId,
+    int Generation,
+    [property: PersonalData] string? Postcode,
+    [property: PersonalData] string? PostcodeArea,
+    [property: PersonalData] IReadOnlyList<string>? Areas,
+    [property: PersonalData] IReadOnlyList<string>? Interests,
+    [property: PersonalData] string? Language,
+    [property: PersonalData] string? QuietStart,
+    [property: PersonalData] string? QuietEnd,
+    [property: PersonalData] string? Email,
+    bool EmailVerified,
+    DateTimeOffset? VerificationSentAt,
+    [property: PersonalData] string? Phone,
+    bool Active,
+    long Version,
+    DateTimeOffset? Updated) : IAggregate<ResidentSubscription>, IHasPersonalData
+{
+    public const string StreamType = "subscription";
+
+    public static ResidentSubscription Initial { get; } = Fresh("", 1, 0);
+
+    public static string StreamId(string subscriberId) => $"subscription-{subscriberId}";
+
+    /// <summary>
+    /// The data subject whose key protects this resident's data. The first generation is <c>subscriber:{sub}</c>, the
+    /// name other features use too. A resident who comes back after an erasure gets <c>subscriber:{sub}:{n}</c>: were the
+    /// erased name given a new key, the old ciphertexts would meet a key they were not sealed with and fail to decrypt
+    /// (an exception, not a null) wherever the whole log is read, such as the relay.
+    /// </summary>
+    public static string SubjectFor(string subscriberId, int generation) =>
+        generation <= 1 ? $"subscriber:{subscriberId}" : $"subscriber:{subscriberId}:{generation}";
+
+    /// <summary>Every subject this resident has had, up to and including <paramref name="generation"/>: what an erasure shreds.</summary>
+    public static IEnumerable<string> SubjectsUpTo(string subscriberId, int generation) =>
+        Enumerable.Range(1, Math.Max(1, generation)).Select(g => SubjectFor(subscriberId, g));
+
+    public static ResidentSubscription Fresh(string subscriberId, int generation, long version) =>
+        new(subscriberId, generation, null, null, [], [], "en", null, null, null, false, null, null, false, version, null);
+
+    [JsonIgnore]
+    string IHasPersonalData.DataSubjectId => SubjectFor(SubscriberId, Generation);
+
+    /// <summary>Subscribed at some point and not erased since: what GET /me shows.</summary>
+    [JsonIgnore]
+    public bool Exists => Interests is { Count: > 0 };
+
+    /// <summary>Where alerts reach this resident from: the postcode's area and the areas chosen.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> AlertAreas =>
+        (PostcodeArea is null ? Areas ?? [] : [PostcodeArea, .. Areas ?? []]).Distinct(StringComparer.Ordinal).ToList();
+
+    [JsonIgnore]
+    public bool EmailActive => Email is not null && EmailVerified;
+
+    public ResidentSubscription Apply(object @event) => @event switch
+    {
+        SubscriptionSet e => this with
+        {
+            SubscriberId = e.SubscriberId, Generation = e.Generation, Postcode = e.Postcode, PostcodeArea = e.PostcodeArea,
+            Areas = e.Areas ?? [], Interests = e.Interests ?? [], Language = e.Language ?? "en", QuietStart = e.QuietStart, QuietEnd = e.QuietEnd,
+            Active = true,
+        },
+        EmailAddressGiven e => this with { Email = e.Email, EmailVerified = false, VerificationSentAt = e.VerificationSentAt },
+        EmailAddressVerified => this with { EmailVerified = true },
+        PhoneNumberGiven e => this with { Phone = e.Phone },
+        ChannelUnsubscribed { Channel: Channel.Email } => WithoutEmail(),
+        ChannelUnsubscribed { Channel: Channel.Sms } => this with { Phone = null },
+        ChannelUnsubscribed { Channel: LinkTokens.All } => WithoutEmail() with { Phone = null, Active = false },
+        SubscriberErased e => Fresh(e.SubscriberId, e.Generation, Version),
+        _ => this,
+    };
+
+    private ResidentSubscription WithoutEmail() => this with { Email = null, EmailVerified = false, VerificationSentAt = null };
+}
+
+/// <summary>
+/// What is left of an erased resident: no personal field at all, so writing it never makes a key for the erased subject.
+/// It remembers the stream version and the generation, for a resident who subscribes again.
+/// </summary>
+public sealed record ErasedResidentSubscription(string SubscriberId, int Generation, long Version, DateTimeOffset ErasedAt);

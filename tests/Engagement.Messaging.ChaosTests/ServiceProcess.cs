@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Engagement.Testing;
+
+namespace Engagement.Messaging.ChaosTests;
+
+/// <summary>
+/// The messaging service as a real operating-system process, built by `./engage test`, so that it can be killed with
+/// SIGKILL: no shutdown hooks, no flushing, transactions cut off mid-flight.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+    private Process? _process;
+
+    public ServiceProcess(IReadOnlyDictionary<string, string> settings)
+    {
+        Port = FreePort();
+        _environment = new Dictionary<string, string>(settings)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Auth__SigningKey"] = TestTokens.KeyBase64,
+            ["Seeds__Areas"] = Path.Combine(RepoRoot, "seeds", "areas.json"),
+        };
+    }
+
+    public int Port { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    public static string RepoRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Engagement.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Engagement.sln not found above the test assembly.");
+        }
+    }
+
+    /// <summary>The service built in the same configuration as these tests (Release under `./engage test`).</summary>
+    private static string Dll()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepoRoot, "services", "Messaging", "bin", configuration, "net10.0", "Engagement.Messaging.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first ({configuration}); {dll} is missing.");
+    }
+
+    public async Task StartAsync()
+    {
+        var dll = Dll();
+        var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in _environment)
+        {
+            info.Environment[k] = v;
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        await TestInfrastructure.EventuallyAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode} during start.");
+            }
+
+            try
+            {
+                return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException)
+            {
+                return false;
+            }
+        }, ok => ok, TimeSpan.FromSeconds(90), "the messaging process to become ready");
+    }
+
+    /// <summary>SIGKILL: the process gets no chance to finish anything.</summary>
+    public void Kill()
+    {
+        _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit(10_000);
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            Kill();
+        }
+
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
