@@ -13,13 +13,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
     private Process? _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     public ServiceProcess(IReadOnlyDictionary<string, string> settings)
     {
         Port = FreePort();
         _environment = new Dictionary<string, string>(settings)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
+            // The services' appsettings set Urls, which outranks ASPNETCORE_URLS; an environment variable outranks both.
+            ["Urls"] = $"http://127.0.0.1:{Port}",
             ["ASPNETCORE_ENVIRONMENT"] = "Testing",
             ["Auth__SigningKey"] = TestTokens.KeyBase64,
             ["Seeds__Areas"] = Path.Combine(RepoRoot, "seeds", "areas.json"),
@@ -63,8 +65,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
@@ -72,7 +74,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The service exited with {_process.ExitCode} during start.");
+                throw new InvalidOperationException($"The service exited with {_process.ExitCode} during start:\n{string.Join('\n', _output)}");
             }
 
             try
@@ -88,6 +90,19 @@ public sealed class ServiceProcess : IAsyncDisposable
                 return false;
             }
         }, ok => ok, TimeSpan.FromSeconds(90), "the messaging process to become ready");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
     }
 
     /// <summary>SIGKILL: the process gets no chance to finish anything.</summary>

@@ -134,14 +134,11 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
         var erase = comms.EraseMemberAsync(id);
         var statuses = (await Task.WhenAll(patches)).Select(r => r.StatusCode).ToList();
         var erased = await erase;
-        // An erasure that met a change committing under it is refused (409) and is simply sent again.
-        for (var attempt = 0; erased.StatusCode == HttpStatusCode.Conflict && attempt < 5; attempt++)
-        {
-            erased = await comms.EraseMemberAsync(id);
-        }
 
+        // Changes and the erasure take turns: at most one change wins, the rest are stale or find nobody.
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed, HttpStatusCode.NotFound }));
+        Assert.True(statuses.Count(s => s == HttpStatusCode.OK) <= 1);
         Assert.Equal(0, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is not null", ("s", $"kin:{id}")));
         foreach (var value in KinTestKit.PersonalValues(body).Concat(roles))
         {

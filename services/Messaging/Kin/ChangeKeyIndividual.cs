@@ -119,6 +119,7 @@ public static class ChangeKeyIndividual
         var expected = http.Request.RequireIfMatch();
         var patch = KinPatch.Parse(body, json.Value.SerializerOptions);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
+        await using var held = await KinStore.LockAsync(store, id, ct);
         var doc = await KinStore.LoadAsync(store, id, ct) ?? throw new NotFoundException("Key individual", id.ToString());
         KinAccess.RequireAreas(user, doc.Profile.Areas);
         if (expected.Value != doc.Version)
@@ -135,15 +136,7 @@ public static class ChangeKeyIndividual
         session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, expected, [changed]);
         KinStore.Write(session, store.Schema, next);
         session.Record(store.Schema, user, new Audit.Entry("change", KinStore.AuditSubject, id.ToString(), reason, new { fields = changed.Fields }));
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (ConcurrencyException)
-        {
-            await EraseKeyIndividual.SweepAsync(store, id, CancellationToken.None);
-            throw;
-        }
+        await session.SaveChangesAsync(ct);
 
         KinTime.SetETag(http, next.Version);
         return TypedResults.Ok(KinMemberView.From(next, now));

@@ -26,6 +26,7 @@ public static class EraseKeyIndividual
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
         var subject = KeyIndividual.SubjectId(id);
+        await using var held = await KinStore.LockAsync(store, id, ct);
         var doc = await KinStore.LoadAsync(store, id, ct);
         if (doc is null)
         {
@@ -55,22 +56,10 @@ public static class EraseKeyIndividual
             await session.SaveChangesAsync(ct);
         }
 
-        // The key goes after the commit, not before: once the stream says erased, no write can encrypt under a new key
-        // for this member (a change in flight fails on the version), whereas deleting the key first would let one land
-        // between the two steps with a freshly created key.
+        // The key goes after the commit: if the process dies between the two, the stream already says erased, nothing
+        // will write for the member again, and a repeated DELETE finishes the job. The other order would leave a member
+        // whose record stands but whose personal data cannot be read.
         await store.EraseSubjectAsync(subject, ct);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>
-    /// After a write to a member lost a race: if the member has been erased meanwhile, deletes the key the losing write
-    /// created (the store makes keys before its transaction, so a rolled-back write can leave one, with nothing under it).
-    /// </summary>
-    internal static async Task SweepAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
-    {
-        if (await KinStore.IsErasedAsync(store, id, ct))
-        {
-            await store.EraseSubjectAsync(KeyIndividual.SubjectId(id), ct);
-        }
     }
 }

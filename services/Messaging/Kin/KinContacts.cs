@@ -19,8 +19,8 @@ public static class KinContacts
             return new Dictionary<string, KinContact>(StringComparer.Ordinal);
         }
 
-        var docs = await store.QueryAsync<KinMemberDocument>("id = any(@ids)", new Dictionary<string, object?> { ["ids"] = ids }, limit: ids.Length, ct: ct);
-        return docs.Where(d => d.Person is not null).ToDictionary(
+        var docs = await KinStore.QueryAsync(store, "id = any(@ids)", new Dictionary<string, object?> { ["ids"] = ids }, ids.Length, ct);
+        return docs.ToDictionary(
             d => d.Id.ToString(),
             d => new KinContact(d.Id.ToString(), d.Person!.Name, d.Person.Email, d.Person.Phone, d.Profile.PreferredChannel, d.Profile.Language),
             StringComparer.Ordinal);

@@ -20,10 +20,42 @@ public static class KinStore
         return doc?.Person is null ? null : doc;
     }
 
+    /// <summary>Members' documents matching a condition, in id order, leaving out any whose key is gone.</summary>
+    public static async Task<IReadOnlyList<KinMemberDocument>> QueryAsync(
+        EventStore.EventStore store, string where, IReadOnlyDictionary<string, object?> parameters, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return (await store.QueryAsync<KinMemberDocument>(where, parameters, "id", limit, ct)).Where(d => d.Person is not null).ToList();
+    }
+
     /// <summary>
-    /// Whether the member was erased, from the event types alone. Never folds the stream: a key re-created for an erased
-    /// member by a write that then lost its race would fail to decrypt the old events instead of reading them as null.
+    /// The member's write lock, held until disposed: registering, changing and erasing one member take turns.
+    /// Without it a change decided before an erasure and saved after it would do harm even though its append fails on
+    /// the version: the store makes a subject's key before its transaction, so the losing write would leave a fresh key
+    /// for the erased member, under which their old ciphertext no longer opens (the store throws instead of reading
+    /// null, and its subscription runner stops the host). Held by a transaction of its own, so a pooled connection can
+    /// never keep it, and a process that dies lets go of it.
     /// </summary>
+    public static async Task<IAsyncDisposable> LockAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var conn = await store.DataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var tx = await conn.BeginTransactionAsync(ct);
+            await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@k, 0))", conn, tx);
+            cmd.Parameters.AddWithValue("k", $"{store.Schema}:{KeyIndividual.StreamId(id)}");
+            await cmd.ExecuteNonQueryAsync(ct);
+            return new MemberLock(conn, tx);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the member was erased, from the event types alone: nothing is decrypted to find out.</summary>
     public static async Task<bool> IsErasedAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -68,5 +100,14 @@ public static class KinStore
             cmd.Parameters.AddWithValue("id", id.ToString());
             await cmd.ExecuteNonQueryAsync(ct);
         });
+    }
+
+    private sealed class MemberLock(NpgsqlConnection conn, NpgsqlTransaction tx) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
+        }
     }
 }

@@ -24,6 +24,7 @@ public static class RegisterKeyIndividual
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
         var id = http.Request.ResourceId("kin");
+        await using var held = await KinStore.LockAsync(store, id, ct);
         if (await KinStore.LoadAsync(store, id, ct) is { } existing)
         {
             return await RepeatAsync(http, user, store, existing, clock, ct);
@@ -48,21 +49,7 @@ public static class RegisterKeyIndividual
             sensitiveFields = registered.Person!.Sensitive.Keys.Order(StringComparer.Ordinal).ToList(),
             consentPurposes = registered.Profile.Consents.Select(c => c.Purpose).ToList(),
         }));
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // A concurrent request with the same Idempotency-Key made it first, or the member was erased meanwhile.
-            if (await KinStore.LoadAsync(store, id, ct) is { } winner)
-            {
-                return await RepeatAsync(http, user, store, winner, clock, ct);
-            }
-
-            await EraseKeyIndividual.SweepAsync(store, id, CancellationToken.None);
-            throw Erased();
-        }
+        await session.SaveChangesAsync(ct);
 
         KinTime.SetETag(http, doc.Version);
         return TypedResults.Created($"/api/messaging/kin/{id}", KinMemberView.From(doc, now));

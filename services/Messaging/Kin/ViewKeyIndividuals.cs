@@ -89,7 +89,7 @@ public static class ViewKeyIndividuals
             parameters["after"] = after.Value.ToString();
         }
 
-        var docs = (await store.QueryAsync<KinMemberDocument>(where, parameters, "id", take + 1, ct)).Where(d => d.Person is not null).ToList();
+        var docs = await KinStore.QueryAsync(store, where, parameters, take + 1, ct);
         var page = docs.Take(take).ToList();
         await Audit.RecordAsync(store, user, new Audit.Entry("consult", "kin-register", "list", reason, new
         {

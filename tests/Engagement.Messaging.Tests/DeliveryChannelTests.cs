@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Engagement.ServiceDefaults;
+using Engagement.Testing;
+using static Engagement.Messaging.Tests.SubscriptionTestKit;
+using C = Engagement.Contracts;
+
+namespace Engagement.Messaging.Tests;
+
+/// <summary>Email through the real SMTP server and SMS through the fake provider, end to end from subscription to delivery.</summary>
+public sealed class DeliveryChannelTests(MessagingFixture f) : IClassFixture<MessagingFixture>
+{
+    /// <summary>A resident subscribed through the API, with a verified email (link followed) and a mobile number.</summary>
+    private async Task<(string Sub, string Email, string Phone)> SubscribeAsync(string prefix, string area, string interest)
+    {
+        var sub = NewSub(prefix);
+        var email = $"{sub}@example.com";
+        var phone = "07700 900" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: [area], interests: [interest], email: email, phone: phone))).EnsureSuccessStatusCode();
+        var mail = (await MailsTo(f, email)).Single();
+        (await f.Anonymous().GetAsync(VerifyPath(mail.Text))).EnsureSuccessStatusCode();
+        return (sub, email, Engagement.Messaging.Subscriptions.SubscriptionRules.NormaliseMobile(phone)!);
+    }
+
+    [Fact]
+    public async Task an_alert_reaches_the_inbox_email_and_sms_with_one_click_unsubscribe_links()
+    {
+        var (sub, email, phone) = await SubscribeAsync("chan", "sherwood", "burglary");
+        using var comms = f.As(Roles.Communications, "comms-chan");
+        var response = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("sherwood", subject: "Sheds broken into on Mansfield Road", interests: ["burglary"]));
+        var done = await Audiences.WaitForStatusAsync(comms, response.Headers.Location!.ToString(), "completed");
+
+        var mail = (await MailsTo(f, email, atLeast: 2)).Single(m => m.Subject == "Sheds broken into on Mansfield Road");
+        var sms = Assert.Single(f.Sms.Sent, s => s.To == phone && s.Body.Contains("Sheds broken into", StringComparison.Ordinal));
+        Assert.Equal(1, done["counts"]!["delivered"]!["email"]!.GetValue<int>());
+        Assert.Equal(1, done["counts"]!["delivered"]!["sms"]!.GetValue<int>());
+        Assert.Equal(1, done["counts"]!["delivered"]!["in-app"]!.GetValue<int>());
+        Assert.Contains("/api/messaging/unsubscribe?token=", mail.Text, StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Headers["List-Unsubscribe-Post"]);
+        Assert.StartsWith("<http", mail.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+        Assert.Contains("Stop: http", sms.Body, StringComparison.Ordinal);
+
+        // The link in the SMS works with one click and stops SMS only.
+        var stop = await f.Anonymous().PostAsync(UnsubscribePath(sms.Body), null);
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        Assert.False(await f.ScalarAsync<bool>("select sms_enabled from messaging.subscribers where subscriber_id = @s", ("s", sub)));
+        Assert.True(await f.ScalarAsync<bool>("select email_verified from messaging.subscribers where subscriber_id = @s", ("s", sub)));
+    }
+
+    [Fact]
+    public async Task a_provider_that_fails_is_retried_and_a_provider_that_never_answers_is_recorded_as_failed_with_its_reason()
+    {
+        var (_, _, phone) = await SubscribeAsync("flaky", "bilborough", "vehicle-crime");
+        f.Sms.FailNext(1);
+        using var comms = f.As(Roles.Communications, "comms-flaky");
+        var first = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("bilborough", subject: "Catalytic converter thefts", interests: ["vehicle-crime"]));
+        var delivered = await Audiences.WaitForStatusAsync(comms, first.Headers.Location!.ToString(), "completed");
+        Assert.Equal(1, delivered["counts"]!["delivered"]!["sms"]!.GetValue<int>());
+        Assert.Single(f.Sms.Sent, s => s.To == phone && s.Body.Contains("Catalytic", StringComparison.Ordinal));
+
+        f.Sms.FailNext(100);
+        var second = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("bilborough", subject: "Keyless car theft", interests: ["vehicle-crime"]));
+        var failed = await Audiences.WaitForStatusAsync(comms, second.Headers.Location!.ToString(), "completed");
+        f.Sms.FailNext(0);
+
+        Assert.Equal(1, failed["counts"]!["failed"]!.GetValue<int>());
+        Assert.Equal(0, failed["counts"]!["delivered"]!["sms"]!.GetValue<int>());
+        Assert.Equal(1, failed["counts"]!["delivered"]!["in-app"]!.GetValue<int>());
+        var reason = await f.ScalarAsync<string>("select reason from messaging.deliveries where alert_id = @a and channel = 'sms'", ("a", Guid.Parse(failed["id"]!.GetValue<string>())));
+        Assert.Contains("503", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task beyond_the_fatigue_budget_routine_alerts_go_in_app_only_but_urgent_ones_still_go_everywhere()
+    {
+        var (sub, email, _) = await SubscribeAsync("tired", "leen-valley", "asb");
+        using var comms = f.As(Roles.Communications, "comms-tired");
+        for (var i = 1; i <= 4; i++)
+        {
+            var r = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("leen-valley", subject: $"Routine update {i}", interests: ["asb"]));
+            await Audiences.WaitForStatusAsync(comms, r.Headers.Location!.ToString(), "completed");
+        }
+
+        var urgent = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("leen-valley", subject: "Urgent: road closed", priority: "urgent", interests: ["asb"]));
+        var urgentId = (await urgent.BodyAsync())["id"]!.GetValue<string>();
+        (await f.As(Roles.Communications, "comms-second").PostAsync($"/api/messaging/alerts/{urgentId}/approve", null)).EnsureSuccessStatusCode();
+        await Audiences.WaitForStatusAsync(comms, urgent.Headers.Location!.ToString(), "completed");
+
+        var mails = (await MailsTo(f, email, atLeast: 5)).Select(m => m.Subject).ToList();
+        Assert.Equal(3, mails.Count(s => s.StartsWith("Routine update", StringComparison.Ordinal)));
+        Assert.Contains("Urgent: road closed", mails);
+        Assert.Equal(4L, await f.ScalarAsync<long>("select count(*) from messaging.inbox_messages where subscriber_id = @s and subject like 'Routine update%'", ("s", sub)));
+        Assert.Equal(1L, await f.ScalarAsync<long>(
+            "select count(*) from messaging.deliveries where recipient_id = @s and channel = 'email' and status = 'suppressed' and reason = 'fatigue'", ("s", sub)));
+    }
+}
+
+public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixture>
+{
+    private async Task<Guid> AlertToAsync(string area, string prefix, int residents)
+    {
+        await Audiences.SeedAsync(f, prefix, residents, area, ["appeals"]);
+        using var comms = f.As(Roles.Communications, "comms-replies");
+        var response = await comms.PostAsJsonAsync("/api/messaging/alerts", new
+        {
+            type = "appeal", priority = "routine", audience = new { areas = new[] { area }, interests = new[] { "appeals" } },
+            subject = "Did you see anything?", body = "A car was set alight on Tuesday night. Did you see anything?",
+        });
+        await Audiences.WaitForStatusAsync(comms, response.Headers.Location!.ToString(), "completed");
+        return Guid.Parse((await response.BodyAsync())["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task a_reply_is_flagged_urgent_on_a_keyword_published_without_personal_data_and_answered_into_the_inbox()
+    {
+        var alert = await AlertToAsync("hyson-green-arboretum", "hg-", 2);
+        using var resident = f.Resident("hg-1");
+        var calm = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "I saw two people running towards the park around 11pm." });
+        var urgent = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "One of them had a KNIFE and said he would come back." });
+        var replyId = (await urgent.BodyAsync())["replyId"]!.GetValue<string>();
+
+        Assert.Equal(HttpStatusCode.Created, calm.StatusCode);
+        Assert.False((await calm.BodyAsync())["urgent"]!.GetValue<bool>());
+        var received = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(f.Published.Of<C.ReplyReceived>().Where(r => r.AlertId == alert).ToList()),
+            l => l.Count == 2, what: "two ReplyReceived");
+        Assert.Single(received, r => r.Urgent);
+        Assert.All(received, r => Assert.Equal("hyson-green-arboretum", r.AreaCode));
+        Assert.All(f.Published.Messages.Where(m => m.Message is C.ReplyReceived), m => Assert.DoesNotContain("KNIFE", m.Json, StringComparison.OrdinalIgnoreCase));
+
+        using var team = f.As(Roles.Neighbourhood, "pcso-hg", "hyson-green-arboretum");
+        var list = (await team.GetFromJsonAsync<JsonArray>($"/api/messaging/replies?alertId={alert}"))!;
+        Assert.True(list[0]!["urgent"]!.GetValue<bool>(), "urgent replies come first");
+        var answer = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/answer", new { body = "Thank you. An officer will call you today." });
+        var twice = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/answer", new { body = "Again" });
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        Assert.Equal(1L, await f.ScalarAsync<long>("select count(*) from messaging.inbox_messages where subscriber_id = 'hg-1' and kind = 'reply-answer'"));
+        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from messaging.events where data::text ilike '%would come back%'"));
+    }
+
+    [Fact]
+    public async Task unanswered_replies_breach_the_72_hour_clock_and_only_recipients_may_reply()
+    {
+        var alert = await AlertToAsync("wollaton-west", "ww-", 1);
+        using var resident = f.Resident("ww-1");
+        var posted = await (await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "My neighbour's CCTV may have caught it." })).BodyAsync();
+        using var stranger = f.Resident("never-received");
+        var notRecipient = await stranger.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "Hello" });
+        var empty = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "" });
+        using var comms = f.As(Roles.Communications, "comms-clock");
+
+        var before = (await comms.GetFromJsonAsync<JsonArray>("/api/messaging/replies?overdue=true"))!;
+        f.Clock.Advance(TimeSpan.FromHours(73));
+        var after = (await comms.GetFromJsonAsync<JsonArray>("/api/messaging/replies?overdue=true"))!;
+
+        Assert.Equal(HttpStatusCode.Forbidden, notRecipient.StatusCode);
+        Assert.EndsWith("/not-a-recipient", (await notRecipient.BodyAsync())["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.DoesNotContain(before, r => r!["replyId"]!.GetValue<string>() == posted["replyId"]!.GetValue<string>());
+        Assert.Contains(after, r => r!["replyId"]!.GetValue<string>() == posted["replyId"]!.GetValue<string>() && r["overdue"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await resident.GetAsync("/api/messaging/replies")).StatusCode);
+    }
+}
