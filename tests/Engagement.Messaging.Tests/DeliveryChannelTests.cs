@@ -73,6 +73,24 @@ public sealed class DeliveryChannelTests(MessagingFixture f) : IClassFixture<Mes
     }
 
     [Fact]
+    public async Task a_provider_that_hangs_is_cut_off_by_the_timeout_and_the_message_goes_on_the_next_attempt()
+    {
+        var (_, _, phone) = await SubscribeAsync("hang", "clifton-west", "rural-crime");
+        f.Sms.HangNext(1);
+        using var comms = f.As(Roles.Communications, "comms-hang");
+        var started = DateTimeOffset.UtcNow;
+        var response = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("clifton-west", subject: "Farm machinery thefts", interests: ["rural-crime"]));
+        var done = await Audiences.WaitForStatusAsync(comms, response.Headers.Location!.ToString(), "completed");
+
+        Assert.Equal(1, done["counts"]!["delivered"]!["sms"]!.GetValue<int>());
+        Assert.Single(f.Sms.Sent, s => s.To == phone && s.Body.Contains("Farm machinery", StringComparison.Ordinal));
+        Assert.True(f.Sms.Calls >= 2, "the hung call was abandoned and the message sent again");
+        // The provider hangs for 30 s; the adapter gives up after its 5 s per-try timeout instead.
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(25));
+        Assert.Equal(2, await f.ScalarAsync<int>("select attempts from messaging.deliveries where alert_id = @a and channel = 'sms'", ("a", Guid.Parse(done["id"]!.GetValue<string>()))));
+    }
+
+    [Fact]
     public async Task beyond_the_fatigue_budget_routine_alerts_go_in_app_only_but_urgent_ones_still_go_everywhere()
     {
         var (sub, email, _) = await SubscribeAsync("tired", "leen-valley", "asb");
