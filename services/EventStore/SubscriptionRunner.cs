@@ -43,7 +43,7 @@ public sealed partial class SubscriptionRunner(EventStore store, IEnumerable<ISu
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogLost(logger, e);
                 await Task.Delay(store.Options.StandbyInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -66,6 +66,7 @@ public sealed partial class SubscriptionRunner(EventStore store, IEnumerable<ISu
     {
         var positions = new Dictionary<string, Position>(StringComparer.Ordinal);
         var backoff = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var oneAtATime = new HashSet<string>(StringComparer.Ordinal);
         await using var readConn = await store.DataSource.OpenConnectionAsync(ct);
         foreach (var s in _subscriptions)
         {
@@ -83,7 +84,25 @@ public sealed partial class SubscriptionRunner(EventStore store, IEnumerable<ISu
                     continue;
                 }
 
-                var batch = await EventReader.ReadAfterAsync(store, readConn, positions[s.Name], store.Options.BatchSize, ct);
+                IReadOnlyList<StoredEvent> batch;
+                try
+                {
+                    batch = await EventReader.ReadAfterAsync(store, readConn, positions[s.Name], oneAtATime.Contains(s.Name) ? 1 : store.Options.BatchSize, ct);
+                }
+                catch (Exception e) when ((e is not OperationCanceledException || !ct.IsCancellationRequested) && oneAtATime.Add(s.Name))
+                {
+                    // An event that cannot be read (an alias nobody registered) fails its whole batch. Read one at a
+                    // time from here, so the subscription gets exactly as far as that event and never past it.
+                    continue;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    LogFailed(logger, s.Name, e);
+                    backoff[s.Name] = DateTimeOffset.UtcNow.AddSeconds(2);
+                    await Progression.RecordErrorAsync(store, s.Name, e.GetType().Name + ": " + e.Message, ct);
+                    continue;
+                }
+
                 if (batch.Count == 0)
                 {
                     continue;
@@ -99,7 +118,7 @@ public sealed partial class SubscriptionRunner(EventStore store, IEnumerable<ISu
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     // A failing subscription is retried from its checkpoint after a pause; it never skips the batch,
-                    // and the others keep running.
+                    // and the others keep running. Reading is guarded above for the same reason.
                     LogFailed(logger, s.Name, e);
                     backoff[s.Name] = DateTimeOffset.UtcNow.AddSeconds(2);
                     positions[s.Name] = await Progression.GetAsync(store, readConn, s.Name, ct);

@@ -141,13 +141,23 @@ public sealed class AsyncProjection(IProjection projection) : ISubscription
             await del.ExecuteNonQueryAsync(ct);
         }
 
+        // Replay up to the head as it was when the rebuild began. An empty read does not mean the end: the reader stays
+        // below the oldest transaction still running anywhere in the cluster, so it may have to wait for that one.
+        var head = await store.HeadAsync(ct);
         var position = Position.Start;
-        while (true)
+        var deadline = DateTimeOffset.UtcNow + store.Options.IdleInTransactionTimeout;
+        while (position < head)
         {
             var batch = await EventReader.ReadAfterAsync(store, readConn, position, store.Options.BatchSize, ct);
             if (batch.Count == 0)
             {
-                break;
+                if (DateTimeOffset.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The rebuild of '{projection.Name}' waited too long for older transactions to finish.");
+                }
+
+                await Task.Delay(50, ct);
+                continue;
             }
 
             var ctx = new ProjectionContext(store, conn, tx);

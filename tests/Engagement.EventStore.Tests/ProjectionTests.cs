@@ -140,6 +140,27 @@ public sealed class ProjectionTests(StoreFixture db) : IClassFixture<StoreFixtur
         Task<long> SeenAsync() => db.ScalarAsync<long>("select count(*) from proj_takeover.documents where type = 'Seen'");
     }
 
+    [Fact]
+    public async Task an_event_that_cannot_be_read_stops_its_subscription_there_with_the_error_recorded_and_the_runner_survives()
+    {
+        var runnerStore = await db.StoreAsync("proj_poison", "poison-runner");
+        var writer = await db.StoreAsync("proj_poison");
+        await writer.AppendAsync("good", "thing", ExpectedVersion.NoStream, [new ThingHappened("a", 1), new ThingHappened("b", 2)]);
+        await writer.AppendAsync("bad", "thing", ExpectedVersion.NoStream, [new ThingHappened("c", 3)]);
+        await db.ScalarAsync<int>("update proj_poison.events set type = 'from_a_newer_release' where stream_id = 'bad' returning 1");
+        var runner = new SubscriptionRunner(runnerStore, [new AsyncProjection(new TallyProjection())], NullLogger<SubscriptionRunner>.Instance);
+        await runner.StartAsync(default);
+
+        var error = await TestInfrastructure.EventuallyAsync(
+            async () => (await Progression.ListAsync(writer, default)).SingleOrDefault(p => p.Name == "tally")?.LastError,
+            e => e is not null, what: "the error to be recorded");
+
+        Assert.Contains("from_a_newer_release", error, StringComparison.Ordinal);
+        Assert.True(runner.IsActive);
+        Assert.Equal(2, await TallyAsync(writer));
+        await runner.StopAsync(default);
+    }
+
     private static async Task<int> TallyAsync(EventStore store) => (await store.LoadAsync<Tally>("total"))?.Applied ?? 0;
 
     /// <summary>A tally that waits at a gate inside its first batch, with the batch's transaction open.</summary>

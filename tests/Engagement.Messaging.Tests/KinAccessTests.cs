@@ -163,6 +163,18 @@ public sealed class KinAccessTests(MessagingFixture f) : IClassFixture<Messaging
     }
 
     [Fact]
+    public async Task the_openapi_document_describes_the_register_and_the_audit_log()
+    {
+        using var anonymous = f.Anonymous();
+        var doc = await (await anonymous.GetAsync("/openapi/v1.json")).BodyAsync();
+        var paths = doc["paths"]!.AsObject();
+
+        Assert.Equal(["get", "post"], paths["/api/messaging/kin"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal(["delete", "get", "patch"], paths["/api/messaging/kin/{id}"]!.AsObject().Select(p => p.Key).Order());
+        Assert.NotNull(paths["/api/messaging/audit"]!["get"]);
+    }
+
+    [Fact]
     public async Task communications_staff_change_members_in_any_area()
     {
         var id = await f.RegisterMemberAsync(KinTestKit.Member(areas: ["worksop"]));

@@ -10,8 +10,6 @@ internal static class KinTestKit
 {
     public const string Reason = "reassurance call after an incident of concern";
 
-    public static string Unique(string prefix) => $"{prefix} {Guid.NewGuid():N}"[..(prefix.Length + 13)];
-
     /// <summary>A valid member: comms would register them like this. Override any field with <paramref name="change"/>.</summary>
     public static JsonObject Member(string[]? areas = null, string[]? issues = null, Action<JsonObject>? change = null)
     {

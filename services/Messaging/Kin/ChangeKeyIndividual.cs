@@ -119,8 +119,7 @@ public static class ChangeKeyIndividual
         var expected = http.Request.RequireIfMatch();
         var patch = KinPatch.Parse(body, json.Value.SerializerOptions);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
-        await using var held = await KinStore.LockAsync(store, id, ct);
-        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw new NotFoundException("Key individual", id.ToString());
+        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct);
         KinAccess.RequireAreas(user, doc.Profile.Areas);
         if (expected.Value != doc.Version)
         {

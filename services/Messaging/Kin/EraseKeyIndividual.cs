@@ -6,13 +6,16 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Engagement.Messaging.Kin;
 
 /// <summary>
-/// Erasure: the member's document and targeting row go, a KeyIndividualErased event (no personal data) closes the
-/// stream, and the member's key is deleted, so every ciphertext of theirs in the events is noise from then on. Only the
-/// audit log's rows remain, and they hold ids, field names and reasons, never personal data. A read afterwards is 404.
+/// Erasure, in one transaction: a KeyIndividualErased event (no personal data) closes the stream, the member's document
+/// and targeting row go, the member's key is deleted (leaving the store's tombstone, so no new key can ever be made
+/// under them and every ciphertext of theirs in the events is noise from now on), and the erasure is audited. Only the
+/// audit log's rows remain, holding ids, field names and reasons, never personal data. Reading, changing or registering
+/// the member again (by Idempotency-Key) answers 410; erasing again answers 204 and changes nothing.
 /// </summary>
 public static class EraseKeyIndividual
 {
     public const string DefaultReason = "erasure of a key individual's personal data";
+    private const int Attempts = 3;
 
     public static KeyIndividualErased Decide(KeyIndividual s, DateTimeOffset now, string by)
     {
@@ -25,41 +28,36 @@ public static class EraseKeyIndividual
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
-        var subject = KeyIndividual.SubjectId(id);
-        await using var held = await KinStore.LockAsync(store, id, ct);
-        var doc = await KinStore.LoadAsync(store, id, ct);
-        if (doc is null)
+        var ifMatch = string.IsNullOrWhiteSpace(http.Request.Headers.IfMatch.ToString()) ? (ExpectedVersion?)null : http.Request.RequireIfMatch();
+        for (var attempt = 1; ; attempt++)
         {
-            if (!await KinStore.IsErasedAsync(store, id, ct))
+            var doc = await KinStore.LoadAsync(store, id, ct);
+            if (doc is null)
             {
-                throw new NotFoundException("Key individual", id.ToString());
+                return await KinStore.IsErasedAsync(store, id, ct) ? TypedResults.NoContent() : throw new NotFoundException("Key individual", id.ToString());
             }
 
-            // Erasing again finishes an erasure whose key deletion did not happen (the process died after the commit).
-            if (await store.EraseSubjectAsync(subject, ct))
+            KinAccess.RequireAreas(user, doc.Profile.Areas);
+            if (ifMatch is { } expected && expected.Value != doc.Version)
             {
-                await Audit.RecordAsync(store, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { keyDeleted = true, retry = true }), ct);
+                throw new ConcurrencyException(KeyIndividual.StreamId(id), expected.Value ?? 0, doc.Version, VersionSource.IfMatch);
             }
 
-            return TypedResults.NoContent();
-        }
-
-        KinAccess.RequireAreas(user, doc.Profile.Areas);
-        var expected = http.Request.IfMatchOr(doc.Version);
-        var erased = Decide(doc.State, clock.GetUtcNow(), user.SubjectId());
-
-        await using (var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId())))
-        {
-            session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, expected, [erased]);
+            var erased = Decide(doc.State, clock.GetUtcNow(), user.SubjectId());
+            await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
+            session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, ifMatch ?? ExpectedVersion.Exactly(doc.Version), [erased]);
             KinStore.Remove(session, store.Schema, id);
-            session.Record(store.Schema, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { keyDeleted = true }));
-            await session.SaveChangesAsync(ct);
+            session.EraseSubject(KeyIndividual.SubjectId(id));
+            session.Record(store.Schema, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { version = doc.Version + 1 }));
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return TypedResults.NoContent();
+            }
+            catch (ConcurrencyException) when (ifMatch is null && attempt < Attempts)
+            {
+                // A change landed first; the erasure does not depend on what it changed, so erase the new version.
+            }
         }
-
-        // The key goes after the commit: if the process dies between the two, the stream already says erased, nothing
-        // will write for the member again, and a repeated DELETE finishes the job. The other order would leave a member
-        // whose record stands but whose personal data cannot be read.
-        await store.EraseSubjectAsync(subject, ct);
-        return TypedResults.NoContent();
     }
 }

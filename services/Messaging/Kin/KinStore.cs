@@ -1,4 +1,5 @@
 using Engagement.EventStore;
+using Engagement.ServiceDefaults;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -28,32 +29,14 @@ public static class KinStore
         return (await store.QueryAsync<KinMemberDocument>(where, parameters, "id", limit, ct)).Where(d => d.Person is not null).ToList();
     }
 
-    /// <summary>
-    /// The member's write lock, held until disposed: registering, changing and erasing one member take turns.
-    /// Without it a change decided before an erasure and saved after it would do harm even though its append fails on
-    /// the version: the store makes a subject's key before its transaction, so the losing write would leave a fresh key
-    /// for the erased member, under which their old ciphertext no longer opens (the store throws instead of reading
-    /// null, and its subscription runner stops the host). Held by a transaction of its own, so a pooled connection can
-    /// never keep it, and a process that dies lets go of it.
-    /// </summary>
-    public static async Task<IAsyncDisposable> LockAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var conn = await store.DataSource.OpenConnectionAsync(ct);
-        try
-        {
-            var tx = await conn.BeginTransactionAsync(ct);
-            await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@k, 0))", conn, tx);
-            cmd.Parameters.AddWithValue("k", $"{store.Schema}:{KeyIndividual.StreamId(id)}");
-            await cmd.ExecuteNonQueryAsync(ct);
-            return new MemberLock(conn, tx);
-        }
-        catch
-        {
-            await conn.DisposeAsync();
-            throw;
-        }
-    }
+    /// <summary>A member that is not there: 410 when they were erased (a tombstone with nothing personal), else 404.</summary>
+    public static async Task<DomainException> MissingAsync(EventStore.EventStore store, Guid id, CancellationToken ct) =>
+        await IsErasedAsync(store, id, ct) ? Erased() : new NotFoundException("Key individual", id.ToString());
+
+    /// <summary>The same problem the store's own refusal to write for an erased subject answers with.</summary>
+    public static DomainException Erased() =>
+        new(StatusCodes.Status410Gone, "erased", "This person's data has been erased.",
+            "This key individual was erased; nothing of their record can be read or changed.");
 
     /// <summary>Whether the member was erased, from the event types alone: nothing is decrypted to find out.</summary>
     public static async Task<bool> IsErasedAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
@@ -100,14 +83,5 @@ public static class KinStore
             cmd.Parameters.AddWithValue("id", id.ToString());
             await cmd.ExecuteNonQueryAsync(ct);
         });
-    }
-
-    private sealed class MemberLock(NpgsqlConnection conn, NpgsqlTransaction tx) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await tx.DisposeAsync();
-            await conn.DisposeAsync();
-        }
     }
 }

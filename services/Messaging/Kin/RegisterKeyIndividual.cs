@@ -24,7 +24,6 @@ public static class RegisterKeyIndividual
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
         var id = http.Request.ResourceId("kin");
-        await using var held = await KinStore.LockAsync(store, id, ct);
         if (await KinStore.LoadAsync(store, id, ct) is { } existing)
         {
             return await RepeatAsync(http, user, store, existing, clock, ct);
@@ -32,7 +31,7 @@ public static class RegisterKeyIndividual
 
         if (await KinStore.IsErasedAsync(store, id, ct))
         {
-            throw Erased();
+            throw KinStore.Erased();
         }
 
         var now = clock.GetUtcNow();
@@ -49,7 +48,15 @@ public static class RegisterKeyIndividual
             sensitiveFields = registered.Person!.Sensitive.Keys.Order(StringComparer.Ordinal).ToList(),
             consentPurposes = registered.Profile.Consents.Select(c => c.Purpose).ToList(),
         }));
-        await session.SaveChangesAsync(ct);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ConcurrencyException)
+        {
+            // A concurrent request with the same Idempotency-Key made it first.
+            return await RepeatAsync(http, user, store, await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct), clock, ct);
+        }
 
         KinTime.SetETag(http, doc.Version);
         return TypedResults.Created($"/api/messaging/kin/{id}", KinMemberView.From(doc, now));
@@ -87,7 +94,4 @@ public static class RegisterKeyIndividual
         fields.AddRange(p.Sensitive.Keys.Order(StringComparer.Ordinal).Select(k => $"sensitive.{k}"));
         return fields;
     }
-
-    private static ConflictException Erased() =>
-        new("kin-member-erased", "This key individual was erased.", "Register them again without the Idempotency-Key, if they have consented again.");
 }

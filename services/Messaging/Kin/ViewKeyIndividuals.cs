@@ -16,7 +16,7 @@ public static class ViewKeyIndividuals
     {
         ArgumentNullException.ThrowIfNull(http);
         var reason = KinAccess.RequireReason(http.Request);
-        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw new NotFoundException("Key individual", id.ToString());
+        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct);
         KinAccess.RequireAreas(user, doc.Profile.Areas);
         await Audit.RecordAsync(store, user, new Audit.Entry("consult", KinStore.AuditSubject, id.ToString(), reason), ct);
         KinTime.SetETag(http, doc.Version);
