@@ -1,4 +1,5 @@
 using System.Net;
+using Engagement.Testing;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Engagement.ServiceDefaults;
@@ -11,8 +12,6 @@ namespace Engagement.Messaging.Tests;
 /// </summary>
 public sealed class AlertRoleMatrixTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    private const string Anonymous = "anonymous";
-    private static readonly string[] AllRoles = [Anonymous, Roles.Resident, Roles.Neighbourhood, Roles.Communications, Roles.Admin];
 
     public static TheoryData<string, string, string> Endpoints => new()
     {
@@ -31,25 +30,12 @@ public sealed class AlertRoleMatrixTests(MessagingFixture f) : IClassFixture<Mes
     public async Task each_role_is_allowed_or_refused_as_the_endpoint_says(string method, string path, string allowed)
     {
         var url = path.Replace("{x}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
-        foreach (var role in AllRoles)
+        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role), method, url, allowed, request =>
         {
-            using var client = role == Anonymous ? f.Anonymous() : f.As(role);
-            using var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (method == "POST")
             {
                 request.Content = JsonContent.Create(new JsonObject { ["subject"] = "", ["body"] = "" });
             }
-
-            var response = await client.SendAsync(request);
-            var status = (int)response.StatusCode;
-            if (allowed.Split(' ').Contains(role))
-            {
-                Assert.True(status is not 401 and not 403 and < 500, $"{role} {method} {path} should be allowed, got {status}");
-            }
-            else
-            {
-                Assert.Equal(role == Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
-            }
-        }
+        });
     }
 }

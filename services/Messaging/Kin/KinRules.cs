@@ -31,7 +31,7 @@ public sealed record SensitiveFieldRequest(string? Value, string? Purpose);
 /// The rules every key individual keeps, whether registered or changed. Every broken rule is reported at once, each
 /// against its field; nothing is written unless all pass.
 /// </summary>
-public sealed partial class KinRules
+public sealed partial class KinRules : FieldErrors
 {
     /// <summary>The force's priorities (Police and Crime Plan, community safety partnership) a member can be engaged on.</summary>
     public static readonly IReadOnlyList<string> Issues =
@@ -54,7 +54,6 @@ public sealed partial class KinRules
 
     private const int MinPurpose = 10;
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailShape();
@@ -122,39 +121,6 @@ public sealed partial class KinRules
     }
 
     public static bool IsMobile(string? e164) => e164 is not null && UkMobile().IsMatch(e164);
-
-    private void Add(string field, string message)
-    {
-        if (!_errors.TryGetValue(field, out var list))
-        {
-            _errors[field] = list = [];
-        }
-
-        list.Add(message);
-    }
-
-    private void ThrowIfAny()
-    {
-        if (_errors.Count > 0)
-        {
-            throw new ValidationFailedException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-        }
-    }
-
-    private string Text(string field, string? value, int max, bool required = true)
-    {
-        var v = value?.Trim() ?? "";
-        if (required && v.Length == 0)
-        {
-            Add(field, "Required.");
-        }
-        else if (v.Length > max)
-        {
-            Add(field, $"At most {max} characters.");
-        }
-
-        return v;
-    }
 
     private List<string> Areas(IReadOnlyList<string>? codes, AreaDirectory areas)
     {
