@@ -38,18 +38,8 @@ public sealed class StoreFixture : IAsyncLifetime
         return store;
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var conn = new NpgsqlConnection(TestInfrastructure.ConnectionString(_database));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var (n, v) in parameters)
-        {
-            cmd.Parameters.AddWithValue(n, v);
-        }
-
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        TestInfrastructure.ScalarAsync<T>(TestInfrastructure.ConnectionString(_database), sql, parameters);
 
     /// <summary>Waits until a session of <paramref name="applicationName"/> is waiting on a lock held by another.</summary>
     public Task WaitUntilBlockedAsync(string applicationName) =>

@@ -76,18 +76,8 @@ public class MessagingFixture : IAsyncLifetime
     /// <summary>Publishes a message as another service would, over the real broker.</summary>
     public Task PublishAsync<T>(T message) where T : class => _bus!.Services.GetRequiredService<IBus>().Publish(message);
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var (n, v) in parameters)
-        {
-            cmd.Parameters.AddWithValue(n, v);
-        }
-
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        TestInfrastructure.ScalarAsync<T>(ConnectionString, sql, parameters);
 
     public async Task DisposeAsync()
     {

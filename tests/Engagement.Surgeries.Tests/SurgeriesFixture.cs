@@ -91,13 +91,7 @@ public sealed class SurgeriesFixture : IAsyncLifetime
         return await client.PostAsJsonAsync($"/api/surgeries/{surgeryId}/bookings", new { name, contact, needs = "Step-free access" });
     }
 
-    public async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var conn = new NpgsqlConnection(ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql) => TestInfrastructure.ScalarAsync<T>(ConnectionString, sql);
 
     public async Task DisposeAsync()
     {

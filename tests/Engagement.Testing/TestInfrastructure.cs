@@ -62,6 +62,21 @@ public static class TestInfrastructure
         }
     }
 
+    /// <summary>One value from a query on a test database, with named parameters.</summary>
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (n, v) in parameters)
+        {
+            cmd.Parameters.AddWithValue(n, v);
+        }
+
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static HttpClient RabbitAdmin()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://{RabbitHost}:15672/api/"), Timeout = TimeSpan.FromSeconds(10) };
