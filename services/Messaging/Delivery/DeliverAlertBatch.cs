@@ -54,7 +54,7 @@ public sealed class DeliverAlertBatchConsumer(EventStore.EventStore store, Alert
                 {
                     new($"""
                         insert into {s}.inbox_messages (id, subscriber_id, alert_id, kind, subject, body, language)
-                        select gen_random_uuid(), s.subscriber_id, @a, @kind, coalesce(t.subject, @subject), coalesce(t.body, @body), s.language
+                        select {s}.uuid_v7(), s.subscriber_id, @a, @kind, coalesce(t.subject, @subject), coalesce(t.body, @body), s.language
                         from {s}.subscribers s left join unnest(@langs, @subjects, @bodies) as t(lang, subject, body) on t.lang = s.language
                         where s.subscriber_id = any(@r) and s.active
                         on conflict do nothing
