@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Engagement.EventStore;
 
 namespace Engagement.Surgeries;
@@ -55,12 +56,18 @@ public sealed record Surgery(
 
     public static string StreamId(Guid id) => $"surgery-{id}";
 
+    [JsonIgnore]
     public bool Exists => Id != Guid.Empty;
+    [JsonIgnore]
     public bool IsDropIn => Capacity is null;
+    [JsonIgnore]
     public IEnumerable<SurgeryBooking> Confirmed => Bookings.Where(b => b.Status == BookingStatus.Confirmed);
+    [JsonIgnore]
     public IEnumerable<SurgeryBooking> Waitlist => Bookings.Where(b => b.Status == BookingStatus.Waitlisted);
+    [JsonIgnore]
     public SurgeryAt At => new(AreaCode, StartsAt, Venue);
 
+    [JsonIgnore]
     public int PlacesLeft => Capacity is { } c ? Math.Max(0, c - Confirmed.Count()) : 0;
 
     public int? WaitlistPosition(Guid bookingId)
@@ -70,6 +77,7 @@ public sealed record Surgery(
     }
 
     /// <summary>Residents with a place or on the waitlist: the people to tell when the surgery changes.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> BookedResidentIds =>
         Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(b => b.ResidentId).Distinct(StringComparer.Ordinal).ToList();
 

@@ -19,9 +19,9 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
     public async Task<BookingResult> BookAsync(BookPlace command, Action<Surgery> authorise, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var doc = await SurgeryLoader.LoadAsync(store, command.SurgeryId, ct);
-        authorise(doc.State);
-        var pending = new Pending(command);
+        // No load here: the lane loads the surgery once per batch and authorises each request against it, so an
+        // attempt's cost does not grow with the bookings the surgery already holds.
+        var pending = new Pending(command, authorise);
         var lane = _lanes.GetOrAdd(command.SurgeryId, _ => new Lane());
         lane.Queue.Enqueue(pending);
         while (!pending.Completion.Task.IsCompleted)
@@ -31,7 +31,8 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
             {
                 if (!pending.Completion.Task.IsCompleted)
                 {
-                    await ProcessAsync(command.SurgeryId, lane, ct);
+                    // The batch belongs to every caller in it, so one caller giving up must not cancel it.
+                    await ProcessAsync(command.SurgeryId, lane, CancellationToken.None);
                 }
             }
             finally
@@ -63,6 +64,7 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
                 {
                     try
                     {
+                        p.Authorise(state);
                         var decided = BookPlaceDecision.Decide(state, p.Command, clock.GetUtcNow());
                         foreach (var e in decided)
                         {
@@ -120,9 +122,10 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
         public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
-    private sealed class Pending(BookPlace command)
+    private sealed class Pending(BookPlace command, Action<Surgery> authorise)
     {
         public BookPlace Command { get; } = command;
+        public Action<Surgery> Authorise { get; } = authorise;
         public TaskCompletionSource<BookingResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using Engagement.EventStore.Benchmarks;
+
+// Event store throughput against physical PostgreSQL references, on the same table shape, in the same run.
+//   dotnet run -c Release --project tests/Engagement.EventStore.Benchmarks -- [--runs N] [--quick]
+// Each run creates a fresh database bench_<guid> and drops it at the end. ENGAGE_BENCH_PG overrides the admin
+// connection string (default: engage/engage on 127.0.0.1:5432, database postgres).
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var runs = 3;
+var quick = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
+            runs = n;
+            i++;
+            break;
+        case "--quick":
+            quick = true;
+            break;
+        default:
+            Console.Error.WriteLine("usage: Engagement.EventStore.Benchmarks [--runs N] [--quick]");
+            return 2;
+    }
+}
+
+var settings = quick ? BenchSettings.Quick : BenchSettings.Full;
+var admin = BenchDatabase.AdminConnectionString();
+var results = new List<RunResult>();
+var total = Stopwatch.StartNew();
+
+Console.WriteLine($"Event store benchmark: {runs} run(s){(quick ? ", --quick counts" : "")}; {Environment.ProcessorCount} cores shared by client and server; " +
+                  $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB; .NET {Environment.Version}; load average {Probes.LoadAverage()}");
+Console.WriteLine($"Settings: {settings}");
+
+for (var run = 1; run <= runs; run++)
+{
+    var result = new RunResult();
+    var started = Stopwatch.StartNew();
+    var runCpu = CpuSnapshot.Take();
+    await using (var db = await BenchDatabase.CreateAsync(admin))
+    {
+        result.Notes.Add($"Database {db.Name}; load average at start {Probes.LoadAverage()}");
+        if (run == 1)
+        {
+            var pg = await db.SettingsAsync();
+            Console.WriteLine($"PostgreSQL {pg["server_version"]}: " + string.Join(", ", pg.Where(x => x.Key != "server_version").Select(x => $"{x.Key}={x.Value}")));
+            var (same, shape) = await db.CompareShapesAsync();
+            Console.WriteLine($"Reference table bench.ref_events vs bench.events: {shape}");
+            Console.WriteLine($"Store data source: {db.StoreSettings()}");
+            if (!same)
+            {
+                throw new InvalidOperationException("The reference table does not have the events table's shape.");
+            }
+        }
+
+        var scenarios = new Scenarios(db, settings, run, result);
+        await scenarios.CommitCostAsync();
+        // Alternate which writer count goes first between runs, so slow drift in machine load does not favour one.
+        foreach (var writers in run % 2 == 1 ? new[] { 1, 8 } : [8, 1])
+        {
+            await scenarios.SingleAppendsAsync(writers);
+        }
+
+        await scenarios.PersonalDataAppendsAsync();
+        await scenarios.BatchAppendsAsync();
+        await scenarios.ReadAndProjectAsync();
+        await scenarios.RoundTripsAsync();
+        // Other work on the machine during the run: machine CPU less this client's and all postgres processes'.
+        var cpu = CpuSnapshot.Take(end: true) - runCpu;
+        result.Context["run.other_cpu"] = cpu.Machine - cpu.Client - cpu.Server;
+        result.Notes.Add($"Load average at end {Probes.LoadAverage()}; run took {started.Elapsed.TotalSeconds:0} s; over the run {cpu}, " +
+                         $"so other processes used about {cpu.Machine - cpu.Client - cpu.Server:0}%");
+    }
+
+    results.Add(result);
+    Report.PrintRun(run, result);
+}
+
+Report.PrintMedians(results);
+Console.WriteLine($"Total {total.Elapsed.TotalSeconds:0} s; load average {Probes.LoadAverage()}");
+return 0;
