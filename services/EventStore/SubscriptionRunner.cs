@@ -28,7 +28,7 @@ public sealed partial class SubscriptionRunner(EventStore store, IEnumerable<ISu
         {
             try
             {
-                await using var lockConn = await store.DataSource.OpenConnectionAsync(stoppingToken);
+                await using var lockConn = await store.LockDataSource.OpenConnectionAsync(stoppingToken);
                 if (!await TryLockAsync(lockConn, stoppingToken))
                 {
                     await Task.Delay(store.Options.StandbyInterval, stoppingToken);

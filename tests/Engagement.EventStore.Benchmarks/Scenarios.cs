@@ -135,7 +135,7 @@ public sealed class Scenarios(BenchDatabase db, BenchSettings s, int run, RunRes
             var label = writers == 1 ? "Single-event appends, 1 writer" : $"Single-event appends, {writers} writers";
             result.Rows.Add(new Row($"append1.w{writers}", label, "appends/s", oursTotal.Rate, refTotal.Rate, 0.80, null));
             result.Rows.Add(new Row($"append1.w{writers}.vsprep", "  context: same, against a prepared raw INSERT", "appends/s", oursTotal.Rate, prepRefTotal.Rate, null, null));
-            result.Rows.Add(new Row($"append1.w{writers}.noreset", "  what-if: No Reset On Close (not in the store)", "appends/s", noResetTotal.Rate, refTotal.Rate, null, null));
+            result.Rows.Add(new Row($"append1.w{writers}.noreset", "  what-if: No Reset On Close set explicitly (the store's default since 2026-11-21)", "appends/s", noResetTotal.Rate, refTotal.Rate, null, null));
             result.Context[$"append1.w{writers}.ours.p50"] = oursTotal.P(50);
             result.Context[$"append1.w{writers}.ours.p99"] = oursTotal.P(99);
             result.Context[$"append1.w{writers}.ref.p50"] = refTotal.P(50);

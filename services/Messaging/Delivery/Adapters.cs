@@ -1,13 +1,34 @@
 using System.Net.Http.Json;
 using System.Net.Mail;
 using System.Text;
+using Polly;
+using Polly.Retry;
 
 namespace Engagement.Messaging.Delivery;
 
-/// <summary>Email over SMTP (<c>Email:Host</c>, <c>Email:Port</c>, <c>Email:From</c>). Locally that is Debian's aiosmtpd.</summary>
+/// <summary>
+/// Email over SMTP (<c>Email:Host</c>, <c>Email:Port</c>, <c>Email:From</c>); locally Debian's aiosmtpd. Each send goes
+/// through a Polly pipeline: a short retry with jitter for transient SMTP and socket failures, inside a total timeout.
+/// What still fails is retried later by the channel worker, with backoff, up to its attempt limit.
+/// </summary>
 public sealed class SmtpEmailSender(IConfiguration configuration) : IEmailSender
 {
-    public async Task SendAsync(EmailMessage message, CancellationToken ct)
+    private readonly ResiliencePipeline _pipeline = new ResiliencePipelineBuilder()
+        .AddTimeout(TimeSpan.FromSeconds(configuration.GetValue("Email:TimeoutSeconds", 10) * 3))
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<System.Net.Sockets.SocketException>().Handle<IOException>(),
+        })
+        .Build();
+
+    public Task SendAsync(EmailMessage message, CancellationToken ct) =>
+        _pipeline.ExecuteAsync(async token => await SendOnceAsync(message, token), ct).AsTask();
+
+    private async Task SendOnceAsync(EmailMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         var host = configuration["Email:Host"] ?? throw new InvalidOperationException("Email:Host is not configured.");
