@@ -86,18 +86,7 @@ public sealed class DocumentSession : IAsyncDisposable
             commands.Add(AppendCommand(s, keys, appended));
         }
 
-        foreach (var subject in _erasures)
-        {
-            var erase = SubjectKeys.EraseCommand(_store.Schema, subject);
-            var command = new NpgsqlBatchCommand(erase.CommandText);
-            foreach (NpgsqlParameter p in erase.Parameters)
-            {
-                command.Parameters.Add(p.Clone());
-            }
-
-            erase.Dispose();
-            commands.Add(command);
-        }
+        commands.AddRange(_erasures.Select(subject => SubjectKeys.EraseCommand(_store.Schema, subject)));
 
         foreach (var (messageId, consumer) in _inbox)
         {

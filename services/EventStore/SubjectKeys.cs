@@ -65,20 +65,17 @@ internal static class SubjectKeys
 
     public static async Task<bool> EraseAsync(NpgsqlConnection conn, string schema, string subject, CancellationToken ct)
     {
-        await using var cmd = EraseCommand(schema, subject);
-        cmd.Connection = conn;
-        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+        await using var batch = new NpgsqlBatch(conn) { BatchCommands = { EraseCommand(schema, subject) } };
+        return await batch.ExecuteNonQueryAsync(ct) > 0;
     }
 
     /// <summary>Deletes the key and leaves a tombstone; affects no row when the subject was already erased.</summary>
-    public static NpgsqlCommand EraseCommand(string schema, string subject)
-    {
-        var cmd = new NpgsqlCommand(
-            $"""
+    public static NpgsqlBatchCommand EraseCommand(string schema, string subject) =>
+        new($"""
             insert into {schema}.subject_keys (subject_id, key, erased) values (@id, null, now())
             on conflict (subject_id) do update set key = null, erased = now() where {schema}.subject_keys.erased is null
-            """);
-        cmd.Parameters.AddWithValue("id", subject);
-        return cmd;
-    }
+            """)
+        {
+            Parameters = { new NpgsqlParameter("id", subject) },
+        };
 }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -44,18 +43,15 @@ public sealed class InboxAndRelayTests(StoreFixture db) : IClassFixture<StoreFix
     {
         var store = await db.StoreAsync("relay_crash");
         var probe = new ConsumerProbe();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = _vhost });
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(probe);
-        builder.Services.AddSingleton(new ActivitySource("relay-test"));
-        builder.AddMessaging(x => x.AddConsumer<ThingPublishedConsumer>());
-        builder.Services.AddSingleton<ISubscription>(sp => new Relay(
-            e => e.Data is ThingHappened t ? new ThingPublished(e.Id, t.Name) : null,
-            new CrashAfterPublishOnce(sp.GetRequiredService<IEventPublisher>())));
-        builder.Services.AddHostedService<SubscriptionRunner>();
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await TestBus.StartAsync(_vhost, x => x.AddConsumer<ThingPublishedConsumer>(), services =>
+        {
+            services.AddSingleton(store);
+            services.AddSingleton(probe);
+            services.AddSingleton<ISubscription>(sp => new Relay(
+                e => e.Data is ThingHappened t ? new ThingPublished(e.Id, t.Name) : null,
+                new CrashAfterPublishOnce(sp.GetRequiredService<IEventPublisher>())));
+            services.AddHostedService<SubscriptionRunner>();
+        });
         try
         {
             await store.AppendAsync("s", "thing", ExpectedVersion.NoStream, [new ThingHappened("once", 1), new ThingRenamed("internal only")]);

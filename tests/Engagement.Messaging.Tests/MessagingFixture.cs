@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -43,13 +41,7 @@ public class MessagingFixture : IAsyncLifetime
         Smtp = await LocalSmtp.StartAsync();
         Sms = await FakeSmsProvider.StartAsync();
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = _vhost });
-        builder.Services.AddSingleton(Published);
-        builder.Services.AddSingleton(new ActivitySource("messaging-tests"));
-        builder.AddMessaging(x => x.AddConsumer<PublishedRecorder>());
-        _bus = builder.Build();
-        await _bus.StartAsync();
+        _bus = await TestBus.StartAsync(_vhost, x => x.AddConsumer<PublishedRecorder>(), services => services.AddSingleton(Published));
 
         var settings = new Dictionary<string, string?>
         {

@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -35,13 +33,7 @@ public sealed class SurgeriesFixture : IAsyncLifetime
         await TestInfrastructure.CreateVirtualHostAsync(_vhost);
 
         // The listener's queue is bound before the service can publish anything.
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = _vhost });
-        builder.Services.AddSingleton(Published);
-        builder.Services.AddSingleton(new ActivitySource("surgeries-tests"));
-        builder.AddMessaging(x => x.AddConsumer<ContractRecorder>());
-        _listener = builder.Build();
-        await _listener.StartAsync();
+        _listener = await TestBus.StartAsync(_vhost, x => x.AddConsumer<ContractRecorder>(), services => services.AddSingleton(Published));
 
         Service = new ServiceHost<SurgeriesApp>(
             new Dictionary<string, string?>

@@ -101,16 +101,6 @@ public static class TestInfrastructure
         await client.DeleteAsync($"vhosts/{Uri.EscapeDataString(vhost)}");
     }
 
-    /// <summary>Queue depth as the management API reports it (it refreshes every few seconds).</summary>
-    public static async Task<IReadOnlyList<string>> QueueNamesAsync(string vhost)
-    {
-        using var client = RabbitAdmin();
-        var queues = await client.GetFromJsonAsync<List<QueueInfo>>($"queues/{Uri.EscapeDataString(vhost)}") ?? [];
-        return queues.Select(q => q.Name).ToList();
-    }
-
-    private sealed record QueueInfo(string Name);
-
     /// <summary>
     /// Waits for an asynchronous effect (a consumer, a projection) to become visible. It polls a real condition with a
     /// deadline; it does not sleep and hope.

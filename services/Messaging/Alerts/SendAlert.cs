@@ -101,9 +101,14 @@ public static class SendAlert
 
     public static async Task<Ok<AlertStatusView>> Get(Guid id, ClaimsPrincipal user, EventStore.EventStore store, HttpContext http, CancellationToken ct)
     {
-        var view = await StatusAsync(store, id, ct);
-        var (alert, _) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
+        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
+        if (!alert.Exists)
+        {
+            throw new NotFoundException("Alert", id.ToString());
+        }
+
         RequireAreas(user, alert.Audience);
+        var view = await StatusAsync(store, alert, version, ct);
         http.Response.Headers.ETag = ExpectedVersion.ToETag(view.Version);
         return TypedResults.Ok(view);
     }
@@ -141,11 +146,15 @@ public static class SendAlert
     {
         ArgumentNullException.ThrowIfNull(store);
         var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        if (!alert.Exists)
-        {
-            throw new NotFoundException("Alert", id.ToString());
-        }
+        return alert.Exists ? await StatusAsync(store, alert, version, ct) : throw new NotFoundException("Alert", id.ToString());
+    }
 
+    /// <summary>The status of an alert already folded from its stream, so callers that hold it do not read it twice.</summary>
+    public static async Task<AlertStatusView> StatusAsync(EventStore.EventStore store, Alert alert, long version, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(alert);
+        var id = alert.Id;
         await using var conn = await store.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"""

@@ -207,7 +207,7 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
             return;
         }
 
-        var counts = await SendAlert.StatusAsync(store, alertId, ct);
+        var counts = await SendAlert.StatusAsync(store, alert, version, ct);
         await using var session = store.OpenSession(new EventMetadata(UserId: "dispatcher"));
         session.Append(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.Exactly(version),
             [new AlertFinished(alertId, counts.Targeted, counts.Counts.Delivered.Values.Sum(), counts.Counts.Failed, counts.Counts.Suppressed, counts.Counts.Delivered)]);
