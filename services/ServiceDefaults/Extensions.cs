@@ -1,4 +1,5 @@
 using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,7 +30,7 @@ public static class Extensions
     /// The service's event store in its own database (<c>ConnectionStrings:EventStore</c>) and schema. When
     /// <paramref name="publicEvents"/> is given, the relay publishes those events to the broker.
     /// </summary>
-    public static WebApplicationBuilder AddEngagementEventStore(this WebApplicationBuilder builder, string schema, Action<EventStore.EventStore>? configure = null, IntegrationEventMap? publicEvents = null)
+    public static WebApplicationBuilder AddEngagementEventStore(this WebApplicationBuilder builder, string schema, Action<EventStore.EventStore>? configure = null, EventStore.IntegrationEventMap? publicEvents = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         // Configuration is read when the store is first resolved, not here, so hosts and tests can still override it.
@@ -59,12 +60,49 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// The service's Marten store in its own database (<c>ConnectionStrings:EventStore</c>) and schema, with the audit
+    /// log's table. When <paramref name="publicEvents"/> is given, the relay (a Marten subscription) publishes those
+    /// events to the broker.
+    /// </summary>
+    public static WebApplicationBuilder AddMartenEventStore(this WebApplicationBuilder builder, string schema,
+        Action<Marten.StoreOptions, IServiceProvider>? configure = null, Action<SchemaSteps>? steps = null, Engagement.MartenAdditions.IntegrationEventMap? publicEvents = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        // Configuration is read when the store is first resolved, not here, so hosts and tests can still override it.
+        builder.Services.AddEngagementMarten(
+            schema,
+            sp => sp.GetRequiredService<IConfiguration>().GetConnectionString("EventStore")
+                  ?? throw new InvalidOperationException("ConnectionStrings:EventStore is not set."),
+            (options, sp) =>
+            {
+                configure?.Invoke(options, sp);
+                if (publicEvents is not null)
+                {
+                    options.Events.Subscribe(new Relay(publicEvents, sp.GetRequiredService<Engagement.MartenAdditions.IEventPublisher>()));
+                }
+            },
+            (s, _) =>
+            {
+                s.Add(Audit.Component, Audit.Migrations);
+                steps?.Invoke(s);
+            });
+        builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);
+        return builder;
+    }
+
     /// <summary>The middleware every host has (problem details, span names, auth) and its health endpoints.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProblemResponses();
         app.UseServerSpanNames();
+        // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
+        app.Use(async (context, next) =>
+        {
+            using var scope = PersonalDataScope.Begin();
+            await next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
@@ -81,7 +119,22 @@ public static class Extensions
         api.MapGet("/areas", (AreaDirectory areas) => areas.All.Select(a => new { a.Code, a.Name, a.District, a.Wards }))
             .RequireAuthorization(Auth.AnyRole)
             .WithSummary("Neighbourhood Policing Areas, from the seed file.");
-        if (app.Services.GetService<EventStore.EventStore>() is not null)
+        if (app.Services.GetService<Marten.IDocumentStore>() is not null)
+        {
+            api.MapGet("/admin/subscriptions", async (Marten.IDocumentStore store, CancellationToken ct) =>
+                {
+                    var head = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;
+                    var progress = await store.Advanced.AllProjectionProgress(token: ct);
+                    return Results.Ok(new
+                    {
+                        head,
+                        subscriptions = progress.Select(p => new { name = p.ShardName, position = p.Sequence, behind = Math.Max(0, head - p.Sequence) }),
+                    });
+                })
+                .RequireAuthorization(Roles.Admin)
+                .WithSummary("How far each async projection and the relay are behind the event log's head.");
+        }
+        else if (app.Services.GetService<EventStore.EventStore>() is not null)
         {
             api.MapGet("/admin/subscriptions", async (EventStore.EventStore store, SubscriptionRunner runner, CancellationToken ct) =>
                     Results.Ok(new { active = runner.IsActive, subscriptions = await Progression.ListAsync(store, ct) }))

@@ -32,7 +32,7 @@ public static class Health
     }
 
     /// <summary>The event store's database answers a query within two seconds.</summary>
-    public sealed class PostgresCheck(Engagement.EventStore.EventStore store) : IHealthCheck
+    public sealed class PostgresCheck(IServiceProvider services) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -40,7 +40,10 @@ public static class Health
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                var b = new NpgsqlConnectionStringBuilder(store.Options.ConnectionString) { Timeout = 2, Pooling = false };
+                var connectionString = services.GetService(typeof(Engagement.MartenAdditions.EventStoreSettings)) is Engagement.MartenAdditions.EventStoreSettings marten
+                    ? marten.DataSource.ConnectionString
+                    : ((Engagement.EventStore.EventStore)services.GetService(typeof(Engagement.EventStore.EventStore))!).Options.ConnectionString;
+                var b = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, Pooling = false };
                 await using var conn = new NpgsqlConnection(b.ConnectionString);
                 await conn.OpenAsync(timeout.Token);
                 await using var cmd = new NpgsqlCommand("select 1", conn);

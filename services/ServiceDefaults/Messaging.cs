@@ -51,16 +51,21 @@ public static class Messaging
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
-        builder.Services.AddSingleton<IEventPublisher, BusEventPublisher>();
+        builder.Services.AddSingleton<BusEventPublisher>();
+        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<BusEventPublisher>());
+        builder.Services.AddSingleton<Engagement.MartenAdditions.IEventPublisher>(sp => sp.GetRequiredService<BusEventPublisher>());
     }
 
     /// <summary>
     /// Publishes relay batches. Each message's id is its source event's id, and its span is parented on the trace that
     /// wrote the event, so the consumer's trace id is the one the original request had.
     /// </summary>
-    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher
+    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher, Engagement.MartenAdditions.IEventPublisher
     {
-        public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
+        public Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
+            PublishAsync(messages.Select(m => new Engagement.MartenAdditions.OutgoingMessage(m.MessageId, m.Message, m.Metadata.TraceParent, m.Metadata.CorrelationId, m.OccurredAt)).ToList(), ct);
+
+        public async Task PublishAsync(IReadOnlyList<Engagement.MartenAdditions.OutgoingMessage> messages, CancellationToken ct)
         {
             // Publisher confirms are on: each publish completes when the broker has the message. Up to 100 are in flight.
             foreach (var chunk in messages.Chunk(100))
@@ -69,14 +74,14 @@ public static class Messaging
             }
         }
 
-        private async Task PublishOneAsync(OutgoingMessage m, CancellationToken ct)
+        private async Task PublishOneAsync(Engagement.MartenAdditions.OutgoingMessage m, CancellationToken ct)
         {
-            ActivityContext.TryParse(m.Metadata.TraceParent, null, out var parent);
+            ActivityContext.TryParse(m.TraceParent, null, out var parent);
             using var activity = source.StartActivity("relay " + m.Message.GetType().Name, ActivityKind.Producer, parent);
             await bus.Publish(m.Message, m.Message.GetType(), ctx =>
             {
                 ctx.MessageId = m.MessageId;
-                if (Guid.TryParse(m.Metadata.CorrelationId, out var correlation))
+                if (Guid.TryParse(m.CorrelationId, out var correlation))
                 {
                     ctx.CorrelationId = correlation;
                 }

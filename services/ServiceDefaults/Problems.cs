@@ -117,7 +117,21 @@ public static partial class Problems
                     Title = "Somebody else changed this at the same moment.",
                     Detail = c.Actual is null ? "It was created by another request first." : "Read it again and retry.",
                 },
-                SubjectErasedException => new ProblemDetails
+                Engagement.MartenAdditions.StaleVersionException c => new ProblemDetails
+                {
+                    Status = StatusCodes.Status412PreconditionFailed,
+                    Type = TypeBase + "stale-version",
+                    Title = "The resource has changed since you read it.",
+                    Detail = $"If-Match named version {c.Expected}; it is now at version {c.Actual}. Read it again and retry.",
+                },
+                Engagement.MartenAdditions.WriteConflictException or JasperFx.ConcurrencyException => new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Type = TypeBase + "concurrent-change",
+                    Title = "Somebody else changed this at the same moment.",
+                    Detail = "Read it again and retry.",
+                },
+                SubjectErasedException or Engagement.MartenAdditions.SubjectErasedException => new ProblemDetails
                 {
                     Status = StatusCodes.Status410Gone,
                     Type = TypeBase + "erased",
