@@ -16,13 +16,25 @@ public interface IAggregate<TSelf> where TSelf : IAggregate<TSelf>
     TSelf Evolve(object @event);
 }
 
-/// <summary>Folds a stream into <typeparamref name="T"/> through its own pure <see cref="IAggregate{TSelf}.Evolve"/>.</summary>
+/// <summary>
+/// A snapshot document that carries its stream key and version (for listings and ETags), stamped after every event.
+/// </summary>
+public interface IStamped<TSelf>
+{
+    TSelf Stamp(string streamKey, long version);
+}
+
+/// <summary>
+/// Folds a stream into <typeparamref name="T"/> through its own pure <see cref="IAggregate{TSelf}.Evolve"/>. Registered
+/// inline, it keeps a snapshot document per stream that FetchForWriting reads instead of replaying the stream.
+/// </summary>
 public sealed class DeciderProjection<T> : SingleStreamProjection<T, string> where T : class, IAggregate<T>
 {
     public override T? Evolve(T? snapshot, string id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return (snapshot ?? T.Initial).Evolve(e.Data);
+        var next = (snapshot ?? T.Initial).Evolve(e.Data);
+        return next is IStamped<T> stamped ? stamped.Stamp(id, e.Version) : next;
     }
 }
 
