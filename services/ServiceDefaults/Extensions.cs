@@ -54,7 +54,7 @@ public static class Extensions
         builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);
         if (publicEvents is not null)
         {
-            builder.Services.AddSingleton<ISubscription>(sp => new Relay(publicEvents, sp.GetRequiredService<IEventPublisher>()));
+            builder.Services.AddSingleton<ISubscription>(sp => new EventStore.Relay(publicEvents, sp.GetRequiredService<EventStore.IEventPublisher>()));
         }
 
         return builder;
@@ -79,7 +79,7 @@ public static class Extensions
                 configure?.Invoke(options, sp);
                 if (publicEvents is not null)
                 {
-                    options.Events.Subscribe(new Relay(publicEvents, sp.GetRequiredService<Engagement.MartenAdditions.IEventPublisher>()));
+                    options.Events.Subscribe(new Engagement.MartenAdditions.Relay(publicEvents, sp.GetRequiredService<Engagement.MartenAdditions.IEventPublisher>()));
                 }
             },
             (s, _) =>
