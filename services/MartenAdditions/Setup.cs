@@ -28,7 +28,8 @@ public static class Setup
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEngagementMarten(
         this IServiceCollection services, string schema, Func<IServiceProvider, string> connectionString,
-        Action<StoreOptions, IServiceProvider>? configure = null, Action<SchemaSteps, IServiceProvider>? steps = null)
+        Action<StoreOptions, IServiceProvider>? configure = null, Action<SchemaSteps, IServiceProvider>? steps = null,
+        DaemonMode daemon = DaemonMode.HotCold)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp =>
@@ -60,7 +61,7 @@ public static class Setup
                 return options;
             })
             .UseLightweightSessions()
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .AddAsyncDaemon(daemon);
     }
 
     /// <summary>The conventions, on their own so tests and benchmarks can build a store the same way.</summary>
