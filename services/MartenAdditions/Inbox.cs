@@ -1,5 +1,4 @@
 using Marten;
-using JasperFx;
 
 namespace Engagement.MartenAdditions;
 
@@ -38,9 +37,23 @@ public static class Inbox
             await session.SaveChangesAsync(ct);
             return true;
         }
-        catch (DocumentAlreadyExistsException e) when (e.DocType == typeof(InboxEntry))
+        catch (Exception)
         {
-            return false;
+            // A concurrent delivery of the same message may have committed first. Its effect can collide with ours
+            // anywhere in the batch (a stream both start, a document both insert) before the inbox row itself is
+            // reached, so the question is not which statement failed but whether the message has been handled.
+            if (await HandledMeanwhileAsync(store, id, ct))
+            {
+                return false;
+            }
+
+            throw;
         }
+    }
+
+    private static async Task<bool> HandledMeanwhileAsync(IDocumentStore store, string id, CancellationToken ct)
+    {
+        await using var query = store.QuerySession();
+        return await query.LoadAsync<InboxEntry>(id, ct) is not null;
     }
 }

@@ -45,6 +45,7 @@ public sealed class MartenFixture : IAsyncLifetime
         {
             o.Events.MapEventType<ThingHappened>("thing_happened");
             o.Events.MapEventType<PersonRegistered>("person_registered");
+            o.Schema.For<PersonCard>();
             o.Projections.Add(new DeciderProjection<Tally>(), ProjectionLifecycle.Inline);
             o.Projections.Add(new DeciderProjection<LateTally>(), ProjectionLifecycle.Async);
             o.Events.Subscribe(new Relay(TestEvents.Map, sp.GetRequiredService<IEventPublisher>()));
