@@ -85,5 +85,10 @@ public static class Setup
         options.Schema.For<InboxEntry>().DocumentAlias("inbox");
         options.Listeners.Add(new PersonalDataListener());
         options.DisableNpgsqlLogging = true;
+        // A page the relay or a projection fails on is retried, never dead-lettered and passed: skipping it would lose
+        // a publication or a read-model change for good. The shard pauses and resumes from its last checkpoint.
+        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.Errors.SkipSerializationErrors = false;
+        options.Projections.Errors.SkipUnknownEvents = false;
     }
 }
