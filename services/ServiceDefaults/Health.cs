@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -40,8 +41,9 @@ public static class Health
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
-                var connectionString = services.GetService(typeof(Engagement.MartenAdditions.EventStoreSettings)) is Engagement.MartenAdditions.EventStoreSettings marten
-                    ? marten.DataSource.ConnectionString
+                // Not the Marten data source's ConnectionString: Npgsql leaves the password out of it, so every check failed.
+                var connectionString = services.GetService(typeof(Engagement.MartenAdditions.EventStoreSettings)) is not null
+                    ? ((IConfiguration)services.GetService(typeof(IConfiguration))!).GetConnectionString("EventStore")
                     : ((Engagement.EventStore.EventStore)services.GetService(typeof(Engagement.EventStore.EventStore))!).Options.ConnectionString;
                 var b = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, Pooling = false };
                 await using var conn = new NpgsqlConnection(b.ConnectionString);

@@ -34,6 +34,19 @@ public static class Requests
         return string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? ExpectedVersion.Exactly(version) : request.RequireIfMatch();
     }
 
+    /// <summary>The stream version If-Match names, for the Marten command path; 428 without one (see RequireIfMatch).</summary>
+    public static long RequireIfMatchVersion(this HttpRequest request) => request.RequireIfMatch().Value!.Value;
+
+    /// <summary>The stream version If-Match names, or null when none was sent (decide against the current version).</summary>
+    public static long? IfMatchVersion(this HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? null : request.RequireIfMatchVersion();
+    }
+
+    /// <summary>The ETag a response carries for a stream version; If-Match sends it back.</summary>
+    public static string ETag(long version) => ExpectedVersion.ToETag(version);
+
     /// <summary>
     /// The id of the resource a create makes. With an Idempotency-Key it is derived from the key and the caller, so a
     /// repeated request names the same resource and gets the first answer instead of making a second one; without
