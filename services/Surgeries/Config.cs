@@ -1,3 +1,4 @@
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Booking;
 using Engagement.Surgeries.Calendar;
@@ -5,17 +6,32 @@ using Engagement.Surgeries.Listing;
 using Engagement.Surgeries.Outcomes;
 using Engagement.Surgeries.Retention;
 using Engagement.Surgeries.Scheduling;
+using JasperFx.Events.Projections;
+using Marten;
 
 namespace Engagement.Surgeries;
 
 public static class Config
 {
-    public static void ConfigureStore(EventStore.EventStore store)
+    /// <summary>
+    /// The store: event aliases, the surgery snapshot and the booking documents (both inline, so reads and decisions
+    /// never lag the stream).
+    /// </summary>
+    public static void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        EventTypes.Register(store.Types);
-        store.Options.AddMigrations("surgeries", OfficerSlots.Migrations);
-        store.AddInlineProjection(new SurgeryViews());
+        ArgumentNullException.ThrowIfNull(options);
+        EventTypes.Register(options);
+        options.Schema.For<SurgeryDocument>().DocumentAlias("surgery");
+        options.Schema.For<ResidentBooking>().Identity(b => b.BookingId).DocumentAlias("resident_booking").Index(b => b.ResidentId);
+        options.Projections.Add(EventTypes.SurgerySnapshot(), ProjectionLifecycle.Inline);
+        options.Projections.Add(new ResidentBookings(), ProjectionLifecycle.Inline);
+    }
+
+    /// <summary>The service's own tables, beside Marten's.</summary>
+    public static void SchemaSteps(SchemaSteps steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        steps.Add("surgeries", OfficerSlots.Migrations);
     }
 
     public static WebApplicationBuilder AddSurgeries(this WebApplicationBuilder builder)
@@ -36,8 +52,8 @@ public static class Config
         // Anyone, with no token: what is on, where, and a calendar to subscribe to.
         api.MapGet("/", ListSurgeries.List).AllowAnonymous().WithSummary("Published surgeries by area and date range; no personal data.");
         api.MapGet("/{id:guid}", ListSurgeries.Get).AllowAnonymous();
-        api.MapGet("/series/{seriesId:guid}", async (Guid seriesId, EventStore.EventStore store, CancellationToken ct) =>
-            TypedResults.Ok(await CreateSeries.ViewAsync(store, seriesId, ct))).AllowAnonymous();
+        api.MapGet("/series/{seriesId:guid}", async (Guid seriesId, IQuerySession session, CancellationToken ct) =>
+            TypedResults.Ok(await CreateSeries.ViewAsync(session, seriesId, ct))).AllowAnonymous();
         api.MapGet("/areas/{code}/calendar.ics", CalendarFeed.Handle).AllowAnonymous().WithSummary("RFC 5545 feed of an area's surgeries.");
 
         // Neighbourhood teams (and admins): schedule, change, cancel, see bookings, record outcomes.

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
+using Marten;
 
 namespace Engagement.Surgeries;
 
@@ -48,18 +49,38 @@ public sealed record BookerDetailsErased(Guid SurgeryId, IReadOnlyList<Guid> Boo
 
 public static class EventTypes
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        types.Register<SurgeryScheduled>("surgery_scheduled")
-            .Register<SurgeryRescheduled>("surgery_rescheduled")
-            .Register<SurgeryCancelled>("surgery_cancelled")
-            .Register<SeriesCreated>("series_created")
-            .Register<PlaceBooked>("place_booked")
-            .Register<PlaceWaitlisted>("place_waitlisted")
-            .Register<BookingCancelled>("booking_cancelled")
-            .Register<BookingPromoted>("booking_promoted")
-            .Register<SurgeryHeld>("surgery_held")
-            .Register<BookerDetailsErased>("booker_details_erased");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.MapEventType<SurgeryScheduled>("surgery_scheduled");
+        options.Events.MapEventType<SurgeryRescheduled>("surgery_rescheduled");
+        options.Events.MapEventType<SurgeryCancelled>("surgery_cancelled");
+        options.Events.MapEventType<SeriesCreated>("series_created");
+        options.Events.MapEventType<PlaceBooked>("place_booked");
+        options.Events.MapEventType<PlaceWaitlisted>("place_waitlisted");
+        options.Events.MapEventType<BookingCancelled>("booking_cancelled");
+        options.Events.MapEventType<BookingPromoted>("booking_promoted");
+        options.Events.MapEventType<SurgeryHeld>("surgery_held");
+        options.Events.MapEventType<BookerDetailsErased>("booker_details_erased");
+    }
+
+    /// <summary>
+    /// The inline snapshot of each surgery stream. It lists the surgery's own events, so a series stream (which
+    /// shares the log) never gets an empty surgery snapshot of its own.
+    /// </summary>
+    public static DeciderProjection<Listing.SurgeryDocument> SurgerySnapshot()
+    {
+        var projection = new DeciderProjection<Listing.SurgeryDocument>();
+        projection.IncludeType<SurgeryScheduled>();
+        projection.IncludeType<SurgeryRescheduled>();
+        projection.IncludeType<SurgeryCancelled>();
+        projection.IncludeType<PlaceBooked>();
+        projection.IncludeType<PlaceWaitlisted>();
+        projection.IncludeType<BookingCancelled>();
+        projection.IncludeType<BookingPromoted>();
+        projection.IncludeType<SurgeryHeld>();
+        projection.IncludeType<BookerDetailsErased>();
+        return projection;
     }
 }

@@ -3,7 +3,7 @@ using Engagement.Surgeries;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-surgeries");
-builder.AddEngagementEventStore("surgeries", Config.ConfigureStore, PublicEvents.Map);
+builder.AddMartenEventStore("surgeries", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
 builder.AddMessaging();
 builder.AddSurgeries();
 

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using C = Engagement.Contracts;
 
 namespace Engagement.Surgeries;
@@ -8,7 +9,7 @@ namespace Engagement.Surgeries;
 /// </summary>
 public static class PublicEvents
 {
-    public static object? Map(EventStore.StoredEvent e)
+    public static object? Map(IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return e.Data switch

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 
 namespace Engagement.Surgeries;
 
@@ -29,7 +29,7 @@ public sealed record IssueRaisedAt(string Category, string Summary);
 public sealed record Outcome(int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised, string? Notes);
 
 /// <summary>
-/// A beat surgery, rebuilt from its stream. Bookings are kept in the order they were made, which is the waitlist's
+/// A beat surgery, rebuilt from its stream (see SurgeryDocument for the snapshot Marten keeps of it). Bookings are kept in the order they were made, which is the waitlist's
 /// order: first in, first out.
 /// </summary>
 public sealed record Surgery(
@@ -49,8 +49,6 @@ public sealed record Surgery(
     Outcome? Outcome,
     bool BookerDetailsErased) : IAggregate<Surgery>
 {
-    public const string StreamType = "surgery";
-
     public static Surgery Initial { get; } = new(Guid.Empty, "", "", default, default,
         new Venue("", "", "", false, false, null), null, new HostOfficer("", ""), [], null, SurgeryStatus.Scheduled, 0, [], null, false);
 
@@ -81,7 +79,7 @@ public sealed record Surgery(
     public IReadOnlyList<string> BookedResidentIds =>
         Bookings.Where(b => b.Status != BookingStatus.Cancelled).Select(b => b.ResidentId).Distinct(StringComparer.Ordinal).ToList();
 
-    public Surgery Apply(object @event) => @event switch
+    public Surgery Evolve(object @event) => @event switch
     {
         SurgeryScheduled e => this with
         {

@@ -1,35 +1,53 @@
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
+using Npgsql;
 
 namespace Engagement.Surgeries;
 
-/// <summary>Loading a surgery for a decision: the inline snapshot, which is never behind the stream.</summary>
-public static class SurgeryLoader
+/// <summary>Reading a surgery, and the one command path every change to an existing surgery goes through.</summary>
+public static class SurgeryCommands
 {
-    public static async Task<SurgeryDocument> LoadAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
+    /// <summary>The surgery as it is now: the inline snapshot, which is never behind its stream.</summary>
+    public static async Task<SurgeryDocument> LoadAsync(IQuerySession session, Guid id, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var doc = await store.LoadAsync<SurgeryDocument>(id.ToString(), ct);
-        return doc is { State.Exists: true } ? doc : throw new NotFoundException("Surgery", id.ToString());
+        ArgumentNullException.ThrowIfNull(session);
+        return await session.LoadAsync<SurgeryDocument>(Surgery.StreamId(id), ct) is { State.Exists: true } doc
+            ? doc
+            : throw new NotFoundException("Surgery", id.ToString());
     }
 
     /// <summary>
-    /// Runs load, decide and append, retrying when another writer got in first (409 is only for a caller's own stale
-    /// If-Match, which is not retried).
+    /// Load, decide, append through <see cref="CommandPath"/>: <paramref name="decide"/> sees the surgery as it is (404
+    /// when it was never scheduled), and is decided again from the winner's state after a concurrent write.
     /// </summary>
-    public static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> attempt)
+    public static async Task<CommandResult<SurgeryDocument>> HandleAsync(
+        IDocumentStore store, Guid id, long? ifMatch, string user, Func<Surgery, IReadOnlyList<object>> decide,
+        Func<IDocumentSession, Surgery, CancellationToken, Task>? alsoSave = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(attempt);
-        for (var i = 0; ; i++)
+        ArgumentNullException.ThrowIfNull(decide);
+        try
         {
-            try
-            {
-                return await attempt();
-            }
-            catch (EventStore.ConcurrencyException e) when (e.VersionSource == EventStore.VersionSource.Internal && i < 20)
-            {
-                await Task.Delay(Random.Shared.Next(1, 5 + (i * 5)));
-            }
+            return await CommandPath.HandleAsync<SurgeryDocument>(store, Surgery.StreamId(id), ifMatch,
+                (doc, _) => doc.State.Exists ? decide(doc.State) : throw new NotFoundException("Surgery", id.ToString()),
+                alsoSave is null ? null : (session, doc, t) => alsoSave(session, doc.State, t), user, ct);
         }
+        catch (StaleVersionException e) when (e.Actual == 0)
+        {
+            // If-Match named a version of a surgery that was never scheduled: it is missing, not stale.
+            throw new NotFoundException("Surgery", id.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The session's own connection, inside the transaction its SaveChanges commits: plain SQL run on it commits with
+    /// the session's events and documents, or rolls back with them.
+    /// </summary>
+    public static async Task<NpgsqlConnection> ConnectionInTransactionAsync(this IDocumentSession session, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await session.BeginTransactionAsync(ct);
+        return session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
     }
 }

@@ -169,16 +169,15 @@ public sealed record StreamFacts(long Events, long Appends, long LargestAppend, 
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand(
                 """
-                select (select count(*) from surgeries.events where stream_id = @s),
-                       (select count(distinct tx_id) from surgeries.events where stream_id = @s),
-                       (select coalesce(max(n), 0) from (select count(*) n from surgeries.events where stream_id = @s group by tx_id) x),
-                       (select coalesce(length(data::text), 0) from surgeries.documents where type = 'SurgeryDocument' and id = @id),
+                select (select count(*) from surgeries.mt_events where stream_id = @s),
+                       (select count(distinct xmin::text) from surgeries.mt_events where stream_id = @s),
+                       (select coalesce(max(n), 0) from (select count(*) n from surgeries.mt_events where stream_id = @s group by xmin::text) x),
+                       (select coalesce(length(data::text), 0) from surgeries.mt_doc_surgery where id = @s),
                        (select coalesce(length((data->'state'->'confirmed')::text), 0) + coalesce(length((data->'state'->'waitlist')::text), 0)
                                + coalesce(length((data->'state'->'bookedResidentIds')::text), 0)
-                        from surgeries.documents where type = 'SurgeryDocument' and id = @id)
+                        from surgeries.mt_doc_surgery where id = @s)
                 """, conn);
             cmd.Parameters.AddWithValue("s", $"surgery-{surgeryId}");
-            cmd.Parameters.AddWithValue("id", surgeryId.ToString());
             await using var r = await cmd.ExecuteReaderAsync();
             await r.ReadAsync();
             return new StreamFacts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.IsDBNull(3) ? 0 : r.GetInt32(3), r.IsDBNull(4) ? 0 : r.GetInt32(4));

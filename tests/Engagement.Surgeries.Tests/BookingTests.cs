@@ -178,9 +178,9 @@ public sealed class BookingTests(SurgeriesFixture f) : IClassFixture<SurgeriesFi
         using var erin = f.As(Roles.Resident, "erase-me");
         Assert.DoesNotContain("Erin", await erin.GetStringAsync("/api/surgeries/my-bookings"), StringComparison.Ordinal);
         // Nothing readable is left in the database: the details were only ever stored encrypted, and the key is gone.
-        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from surgeries.events where data::text like '%Erin%' or data::text like '%erin@%'"));
-        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from surgeries.documents where data::text like '%Erin%'"));
-        Assert.Equal(0L, await f.ScalarAsync<long>($"select count(*) from surgeries.subject_keys where subject_id = 'booking:{booking.Id("bookingId")}' and key is not null"));
+        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from surgeries.mt_events where data::text like '%Erin%' or data::text like '%erin@%'"));
+        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from (select data from surgeries.mt_doc_surgery union all select data from surgeries.mt_doc_resident_booking) d where data::text like '%Erin%'"));
+        Assert.Equal(0L, await f.ScalarAsync<long>($"select count(*) from surgeries.mt_doc_subject_key where id = 'booking:{booking.Id("bookingId")}' and data->>'key' is not null"));
         Assert.True(await f.ScalarAsync<long>($"select count(*) from surgeries.audit_log where subject_id = '{s.Id()}' and action = 'consult' and reason = 'call list'") >= 1);
         Assert.True(await f.ScalarAsync<long>($"select count(*) from surgeries.audit_log where subject_id = '{s.Id()}' and action = 'erase'") == 1);
     }

@@ -102,7 +102,7 @@ public sealed class SchedulingTests(SurgeriesFixture f) : IClassFixture<Surgerie
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(first.Id(), second.Id());
         Assert.Equal("First", second["title"]!.GetValue<string>());
-        Assert.Equal(1L, await f.ScalarAsync<long>($"select count(*) from surgeries.streams where id = 'surgery-{first.Id()}'"));
+        Assert.Equal(1L, await f.ScalarAsync<long>($"select count(*) from surgeries.mt_streams where id = 'surgery-{first.Id()}'"));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Engagement.EventStore;
-using Engagement.Surgeries.Listing;
+using Marten;
 
 namespace Engagement.Surgeries.Booking;
 
@@ -8,10 +7,10 @@ namespace Engagement.Surgeries.Booking;
 /// One lane per surgery. Requests queue in arrival order; whoever holds the lane decides every queued request against
 /// the surgery in turn and appends all the resulting events in one append. A hundred people booking the last places
 /// at once therefore cost a few appends rather than a hundred conflicting ones, and the waitlist is first in, first out.
-/// Another instance of the service writing the same surgery is caught by the expected version, and the batch is
-/// decided again from the new state.
+/// A batch is one pass through the command path: another writer of the same surgery (a cancellation, another
+/// instance of the service) is caught by the expected version, and the whole batch is decided again from the new state.
 /// </summary>
-public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock)
+public sealed class BookingLanes(IDocumentStore store, TimeProvider clock)
 {
     private const int MaxBatch = 500;
     private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
@@ -54,21 +53,23 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
 
         try
         {
-            await SurgeryLoader.RetryOnConflictAsync(async () =>
+            var outcomes = new List<(Pending P, Exception? Error)>();
+            var result = await SurgeryCommands.HandleAsync(store, surgeryId, null, batch[0].Command.BookedBy, surgery =>
             {
-                var doc = await SurgeryLoader.LoadAsync(store, surgeryId, ct);
-                var state = doc.State;
+                // Every attempt decides the whole batch afresh, against the state the last writer left.
+                outcomes.Clear();
+                var state = surgery;
+                var now = clock.GetUtcNow();
                 var events = new List<object>();
-                var outcomes = new List<(Pending P, Exception? Error)>();
                 foreach (var p in batch)
                 {
                     try
                     {
                         p.Authorise(state);
-                        var decided = BookPlaceDecision.Decide(state, p.Command, clock.GetUtcNow());
+                        var decided = BookPlaceDecision.Decide(state, p.Command, now);
                         foreach (var e in decided)
                         {
-                            state = state.Apply(e);
+                            state = state.Evolve(e);
                         }
 
                         events.AddRange(decided);
@@ -80,26 +81,20 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
                     }
                 }
 
-                if (events.Count > 0)
-                {
-                    await store.AppendAsync(Surgery.StreamId(surgeryId), Surgery.StreamType, ExpectedVersion.Exactly(doc.Version), events,
-                        new EventMetadata(UserId: batch[0].Command.BookedBy), ct);
-                }
+                return events;
+            }, NameEachBooker, ct);
 
-                foreach (var (p, error) in outcomes)
+            foreach (var (p, error) in outcomes)
+            {
+                if (error is null)
                 {
-                    if (error is null)
-                    {
-                        p.Completion.TrySetResult(BookPlaceDecision.Result(state, p.Command.BookingId));
-                    }
-                    else
-                    {
-                        p.Completion.TrySetException(error);
-                    }
+                    p.Completion.TrySetResult(BookPlaceDecision.Result(result.State.State, p.Command.BookingId));
                 }
-
-                return true;
-            });
+                else
+                {
+                    p.Completion.TrySetException(error);
+                }
+            }
         }
         catch (Exception e)
         {
@@ -114,6 +109,22 @@ public sealed class BookingLanes(EventStore.EventStore store, TimeProvider clock
             // Safe to drop: a request that still holds this lane drains the queue itself before it returns.
             _lanes.TryRemove(new KeyValuePair<Guid, Lane>(surgeryId, lane));
         }
+    }
+
+    /// <summary>A batch holds many people's bookings; each event records who made it, not whoever led the batch.</summary>
+    private static Task NameEachBooker(IDocumentSession session, Surgery _, CancellationToken ct)
+    {
+        foreach (var e in session.PendingChanges.Streams().SelectMany(s => s.Events))
+        {
+            e.UserName = e.Data switch
+            {
+                PlaceBooked b => b.BookedBy,
+                PlaceWaitlisted w => w.BookedBy,
+                _ => e.UserName,
+            };
+        }
+
+        return Task.CompletedTask;
     }
 
     private sealed class Lane

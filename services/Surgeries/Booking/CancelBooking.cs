@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Engagement.EventStore;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Booking;
@@ -33,12 +33,11 @@ public static class CancelBooking
         return events;
     }
 
-    public static async Task<Ok<BookingCancelledResult>> Handle(Guid id, Guid bookingId, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<BookingCancelledResult>> Handle(Guid id, Guid bookingId, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
-        return TypedResults.Ok(await SurgeryLoader.RetryOnConflictAsync(async () =>
+        var result = await SurgeryCommands.HandleAsync(store, id, null, user.SubjectId(), s =>
         {
-            var doc = await SurgeryLoader.LoadAsync(store, id, ct);
-            var booking = doc.State.Bookings.FirstOrDefault(b => b.BookingId == bookingId);
+            var booking = s.Bookings.FirstOrDefault(b => b.BookingId == bookingId);
             // A resident may cancel only their own booking; to anyone else another's booking does not exist.
             if (booking is null || (user.IsInRole(Roles.Resident) && booking.ResidentId != user.SubjectId()))
             {
@@ -47,12 +46,11 @@ public static class CancelBooking
 
             if (!user.IsInRole(Roles.Resident))
             {
-                user.RequireArea(doc.State.AreaCode);
+                user.RequireArea(s.AreaCode);
             }
 
-            var events = Decide(doc.State, bookingId, user.SubjectId(), clock.GetUtcNow());
-            await store.AppendAsync(Surgery.StreamId(id), Surgery.StreamType, ExpectedVersion.Exactly(doc.Version), events, new EventMetadata(UserId: user.SubjectId()), ct);
-            return new BookingCancelledResult(bookingId, "cancelled", events.OfType<BookingPromoted>().FirstOrDefault()?.BookingId);
-        }));
+            return Decide(s, bookingId, user.SubjectId(), clock.GetUtcNow());
+        }, ct: ct);
+        return TypedResults.Ok(new BookingCancelledResult(bookingId, "cancelled", result.Events.OfType<BookingPromoted>().FirstOrDefault()?.BookingId));
     }
 }

@@ -1,7 +1,9 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Booking;
@@ -21,7 +23,7 @@ public sealed record MyBooking(Guid BookingId, string Status, int? WaitlistPosit
 
 public static class ViewBookings
 {
-    private static IReadOnlyList<BookingDetails> Details(Surgery s, IReadOnlyList<StoredEvent> events)
+    private static IReadOnlyList<BookingDetails> Details(Surgery s, IReadOnlyList<IEvent> events)
     {
         var details = events.Select(e => e.Data).OfType<IBookerDetails>().ToDictionary(d => d.BookingId);
         return s.Bookings.Select(b =>
@@ -37,23 +39,30 @@ public static class ViewBookings
         }).ToList();
     }
 
-    /// <summary>The hosting team's list: places, then the waitlist in order, with contact details. Every read is audited.</summary>
-    public static async Task<Ok<BookingsView>> List(Guid id, string? reason, ClaimsPrincipal user, EventStore.EventStore store, CancellationToken ct)
+    /// <summary>A consultation of personal data, recorded in its own transaction before the data is shown.</summary>
+    private static async Task ConsultedAsync(EventStoreSettings settings, ClaimsPrincipal user, Audit.Entry entry, CancellationToken ct)
     {
-        var doc = await SurgeryLoader.LoadAsync(store, id, ct);
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await Audit.RecordAsync(conn, null, settings.Schema, user, entry, ct);
+    }
+
+    /// <summary>The hosting team's list: places, then the waitlist in order, with contact details. Every read is audited.</summary>
+    public static async Task<Ok<BookingsView>> List(Guid id, string? reason, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, CancellationToken ct)
+    {
+        var doc = await SurgeryCommands.LoadAsync(session, id, ct);
         user.RequireArea(doc.State.AreaCode);
         var s = doc.State;
-        var bookings = Details(s, await store.ReadStreamAsync(Surgery.StreamId(id), ct));
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "surgery-bookings", id.ToString(), reason ?? "surgery bookings list",
+        var bookings = Details(s, await session.Events.FetchStreamAsync(Surgery.StreamId(id), token: ct));
+        await ConsultedAsync(settings, user, new Audit.Entry("consult", "surgery-bookings", id.ToString(), reason ?? "surgery bookings list",
             new { bookings = bookings.Count }), ct);
         return TypedResults.Ok(new BookingsView(id, s.Capacity, s.Confirmed.Count(), s.Waitlist.Count(),
             bookings.Where(b => b.Status != "cancelled").OrderBy(b => b.Status == "confirmed" ? 0 : 1).ThenBy(b => b.WaitlistPosition ?? 0).ToList()));
     }
 
     /// <summary>One booking: to its resident, or to the hosting team.</summary>
-    public static async Task<Ok<BookingDetails>> Get(Guid id, Guid bookingId, ClaimsPrincipal user, EventStore.EventStore store, CancellationToken ct)
+    public static async Task<Ok<BookingDetails>> Get(Guid id, Guid bookingId, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, CancellationToken ct)
     {
-        var doc = await SurgeryLoader.LoadAsync(store, id, ct);
+        var doc = await SurgeryCommands.LoadAsync(session, id, ct);
         var booking = doc.State.Bookings.FirstOrDefault(b => b.BookingId == bookingId);
         if (booking is null || (user.IsInRole(Roles.Resident) && booking.ResidentId != user.SubjectId()))
         {
@@ -65,19 +74,22 @@ public static class ViewBookings
             user.RequireArea(doc.State.AreaCode);
         }
 
-        var details = Details(doc.State, await store.ReadStreamAsync(Surgery.StreamId(id), ct)).First(b => b.BookingId == bookingId);
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "booking", bookingId.ToString(), "booking details"), ct);
+        var details = Details(doc.State, await session.Events.FetchStreamAsync(Surgery.StreamId(id), token: ct)).First(b => b.BookingId == bookingId);
+        await ConsultedAsync(settings, user, new Audit.Entry("consult", "booking", bookingId.ToString(), "booking details"), ct);
         return TypedResults.Ok(details);
     }
 
     /// <summary>A resident's own bookings, and nobody else's.</summary>
-    public static async Task<Ok<IReadOnlyList<MyBooking>>> Mine(ClaimsPrincipal user, EventStore.EventStore store, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<MyBooking>>> Mine(ClaimsPrincipal user, IQuerySession session, CancellationToken ct)
     {
-        var mine = await store.QueryAsync<ResidentBooking>("data->>'residentId' = @r", new Dictionary<string, object?> { ["r"] = user.SubjectId() }, limit: 200, ct: ct);
+        var residentId = user.SubjectId();
+        var mine = await session.Query<ResidentBooking>().Where(b => b.ResidentId == residentId).Take(200).ToListAsync(ct);
+        var surgeries = (await session.LoadManyAsync<SurgeryDocument>(ct, mine.Select(b => Surgery.StreamId(b.SurgeryId)).Distinct().ToList()))
+            .ToDictionary(d => d.State.Id);
         var result = new List<MyBooking>();
         foreach (var b in mine)
         {
-            if (await store.LoadAsync<SurgeryDocument>(b.SurgeryId.ToString(), ct) is { } doc)
+            if (surgeries.TryGetValue(b.SurgeryId, out var doc))
             {
                 result.Add(new MyBooking(b.BookingId, b.Status.ToString().ToLowerInvariant(), doc.State.WaitlistPosition(b.BookingId), b.Name, b.Contact, b.Needs, SurgeryView.From(doc)));
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 
 namespace Engagement.Surgeries.Calendar;
 
@@ -93,14 +94,13 @@ public static class CalendarFeed
         sb.Append("\r\n");
     }
 
-    public static async Task<IResult> Handle(string code, AreaDirectory areas, EventStore.EventStore store, TimeProvider clock, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Handle(string code, AreaDirectory areas, IQuerySession session, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var area = areas.Find(code) ?? throw new NotFoundException("Area", code);
         var now = clock.GetUtcNow();
-        var docs = await store.QueryAsync<SurgeryDocument>(
-            "data->'state'->>'areaCode' = @area and (data->'state'->>'endsAt')::timestamptz >= @since",
-            new Dictionary<string, object?> { ["area"] = code, ["since"] = now.AddDays(-30).UtcDateTime },
-            orderBy: "(data->'state'->>'startsAt')::timestamptz", limit: 1000, ct: ct);
+        var since = now.AddDays(-30);
+        var docs = await session.Query<SurgeryDocument>().Where(d => d.State.AreaCode == code && d.State.EndsAt >= since)
+            .OrderBy(d => d.State.StartsAt).Take(1000).ToListAsync(ct);
         var body = Render(area, docs, now, "surgeries.engagement");
         return Results.Text(body, "text/calendar; charset=utf-8", Encoding.UTF8);
     }

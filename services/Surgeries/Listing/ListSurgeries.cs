@@ -1,4 +1,5 @@
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Listing;
@@ -7,7 +8,7 @@ namespace Engagement.Surgeries.Listing;
 public static class ListSurgeries
 {
     public static async Task<Results<Ok<IReadOnlyList<SurgeryView>>, ValidationProblem>> List(
-        string? area, DateTimeOffset? from, DateTimeOffset? to, EventStore.EventStore store, AreaDirectory areas, TimeProvider clock, CancellationToken ct)
+        string? area, DateTimeOffset? from, DateTimeOffset? to, IQuerySession session, AreaDirectory areas, TimeProvider clock, CancellationToken ct)
     {
         if (area is not null && !areas.Exists(area))
         {
@@ -21,17 +22,20 @@ public static class ListSurgeries
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Must be after from, and at most 400 days later."] });
         }
 
-        var docs = await store.QueryAsync<SurgeryDocument>(
-            "(@area::text is null or data->'state'->>'areaCode' = @area) and (data->'state'->>'startsAt')::timestamptz >= @from and (data->'state'->>'startsAt')::timestamptz < @to",
-            new Dictionary<string, object?> { ["area"] = area, ["from"] = start.UtcDateTime, ["to"] = end.UtcDateTime },
-            orderBy: "(data->'state'->>'startsAt')::timestamptz", limit: 500, ct: ct);
+        var query = session.Query<SurgeryDocument>().Where(d => d.State.StartsAt >= start && d.State.StartsAt < end);
+        if (area is not null)
+        {
+            query = query.Where(d => d.State.AreaCode == area);
+        }
+
+        var docs = await query.OrderBy(d => d.State.StartsAt).Take(500).ToListAsync(ct);
         return TypedResults.Ok<IReadOnlyList<SurgeryView>>(docs.Select(SurgeryView.From).ToList());
     }
 
-    public static async Task<Ok<SurgeryView>> Get(Guid id, EventStore.EventStore store, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<SurgeryView>> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken ct)
     {
-        var doc = await store.LoadAsync<SurgeryDocument>(id.ToString(), ct) ?? throw new NotFoundException("Surgery", id.ToString());
-        http.Response.Headers.ETag = EventStore.ExpectedVersion.ToETag(doc.Version);
+        var doc = await SurgeryCommands.LoadAsync(session, id, ct);
+        http.Response.Headers.ETag = Requests.ETag(doc.Version);
         return TypedResults.Ok(SurgeryView.From(doc));
     }
 }

@@ -1,51 +1,60 @@
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
-using Engagement.EventStore;
 using Engagement.Surgeries.Booking;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
 
 namespace Engagement.Surgeries.Listing;
 
-/// <summary>The current state of a surgery with its stream version, kept inline so reads and decisions never lag.</summary>
-public sealed record SurgeryDocument(Surgery State, long Version);
+/// <summary>
+/// The snapshot Marten keeps of each surgery inline (what listings, the calendar and command handlers read), keyed by
+/// its stream key, with the stream version it was folded to.
+/// </summary>
+public sealed record SurgeryDocument(string Id, Surgery State, long Version) : IAggregate<SurgeryDocument>, IStamped<SurgeryDocument>
+{
+    public static SurgeryDocument Initial { get; } = new("", Surgery.Initial, 0);
+
+    public SurgeryDocument Evolve(object @event) => this with { State = State.Evolve(@event) };
+
+    public SurgeryDocument Stamp(string streamKey, long version) => this with { Id = streamKey, Version = version };
+}
 
 /// <summary>
-/// Keeps a snapshot per surgery (what listings, the calendar and command handlers read) and a document per booking
-/// (what a resident's "my bookings" reads, with the booker's details encrypted under the booking's key).
+/// A document per booking: what a resident's "my bookings" reads, with the booker's details sealed under the
+/// booking's key like the events they came from. It overrides ApplyAsync, so nothing is dispatched by convention;
+/// partial only so that the source generator registers ResidentBooking as a type it publishes.
 /// </summary>
-public sealed class SurgeryViews : IProjection
+public sealed partial class ResidentBookings : EventProjection
 {
-    public string Name => "surgery_views";
-    public IReadOnlyList<Type> DocumentTypes { get; } = [typeof(SurgeryDocument), typeof(ResidentBooking)];
-
-    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    public ResidentBookings()
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(events);
-        foreach (var e in events)
+        Name = "resident_bookings";
+        IncludeType<PlaceBooked>();
+        IncludeType<PlaceWaitlisted>();
+        IncludeType<BookingCancelled>();
+        IncludeType<BookingPromoted>();
+        Options.DeleteViewTypeOnTeardown<ResidentBooking>();
+    }
+
+    public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e.Data)
         {
-            if (!e.StreamId.StartsWith("surgery-", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var id = e.StreamId["surgery-".Length..];
-            var doc = await context.LoadAsync<SurgeryDocument>(id, ct) ?? new SurgeryDocument(Surgery.Initial, 0);
-            context.Store(id, new SurgeryDocument(doc.State.Apply(e.Data), e.Version));
-
-            switch (e.Data)
-            {
-                case PlaceBooked b:
-                    context.Store(b.BookingId.ToString(), new ResidentBooking(b.BookingId, b.SurgeryId, b.ResidentId, BookingStatus.Confirmed, b.Name, b.Contact, b.Needs));
-                    break;
-                case PlaceWaitlisted w:
-                    context.Store(w.BookingId.ToString(), new ResidentBooking(w.BookingId, w.SurgeryId, w.ResidentId, BookingStatus.Waitlisted, w.Name, w.Contact, w.Needs));
-                    break;
-                case BookingCancelled c when await context.LoadAsync<ResidentBooking>(c.BookingId.ToString(), ct) is { } rb:
-                    context.Store(c.BookingId.ToString(), rb with { Status = BookingStatus.Cancelled });
-                    break;
-                case BookingPromoted p when await context.LoadAsync<ResidentBooking>(p.BookingId.ToString(), ct) is { } rb:
-                    context.Store(p.BookingId.ToString(), rb with { Status = BookingStatus.Confirmed });
-                    break;
-            }
+            case PlaceBooked b:
+                operations.Store(new ResidentBooking(b.BookingId, b.SurgeryId, b.ResidentId, BookingStatus.Confirmed, b.Name, b.Contact, b.Needs));
+                break;
+            case PlaceWaitlisted w:
+                operations.Store(new ResidentBooking(w.BookingId, w.SurgeryId, w.ResidentId, BookingStatus.Waitlisted, w.Name, w.Contact, w.Needs));
+                break;
+            case BookingCancelled c when await operations.LoadAsync<ResidentBooking>(c.BookingId, cancellation) is { } rb:
+                operations.Store(rb with { Status = BookingStatus.Cancelled });
+                break;
+            case BookingPromoted p when await operations.LoadAsync<ResidentBooking>(p.BookingId, cancellation) is { } rb:
+                operations.Store(rb with { Status = BookingStatus.Confirmed });
+                break;
         }
     }
 }
@@ -63,10 +72,15 @@ public sealed record SurgeryView(
     public static SurgeryView From(SurgeryDocument doc)
     {
         ArgumentNullException.ThrowIfNull(doc);
-        var s = doc.State;
+        return From(doc.State, doc.Version);
+    }
+
+    public static SurgeryView From(Surgery s, long version)
+    {
+        ArgumentNullException.ThrowIfNull(s);
         return new SurgeryView(s.Id, s.AreaCode, s.Title, London.Show(s.StartsAt), London.Show(s.EndsAt),
             new VenueView(s.Venue.Name, s.Venue.Address, s.Venue.Postcode, s.Venue.Accessible, s.Venue.PrivateRoom, s.Venue.Notes),
             s.IsDropIn, s.Capacity, s.IsDropIn ? null : s.PlacesLeft, s.Waitlist.Count(), s.Host.Name, s.Topics, s.SeriesId,
-            s.Status.ToString().ToLowerInvariant(), s.Outcome is { } o ? new OutcomeView(o.Attendance, o.IssuesRaised) : null, doc.Version);
+            s.Status.ToString().ToLowerInvariant(), s.Outcome is { } o ? new OutcomeView(o.Attendance, o.IssuesRaised) : null, version);
     }
 }

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
-using Engagement.EventStore;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Outcomes;
@@ -78,12 +78,13 @@ public static partial class RecordOutcome
         return new SurgeryHeld(s.Id, s.At, request.Attendance!.Value, raised, notes.Length == 0 ? null : notes, by);
     }
 
-    public static async Task<Ok<SurgeryView>> Handle(Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<SurgeryView>> Handle(Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
-        var doc = await SurgeryLoader.LoadAsync(store, id, ct);
-        user.RequireArea(doc.State.AreaCode);
-        var held = Decide(doc.State, request, clock.GetUtcNow(), user.SubjectId());
-        await store.AppendAsync(Surgery.StreamId(id), Surgery.StreamType, http.Request.IfMatchOr(doc.Version), [held], new EventMetadata(UserId: user.SubjectId()), ct);
-        return (Ok<SurgeryView>)Scheduling.ScheduleSurgery.Answer(http, await SurgeryLoader.LoadAsync(store, id, ct), created: false).Result;
+        var result = await SurgeryCommands.HandleAsync(store, id, http.Request.IfMatchVersion(), user.SubjectId(), s =>
+        {
+            user.RequireArea(s.AreaCode);
+            return [Decide(s, request, clock.GetUtcNow(), user.SubjectId())];
+        }, ct: ct);
+        return Scheduling.ScheduleSurgery.Changed(http, result);
     }
 }

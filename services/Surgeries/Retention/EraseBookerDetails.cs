@@ -1,6 +1,7 @@
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Retention;
@@ -12,7 +13,7 @@ public sealed record RetentionRun(DateTimeOffset AsOf, int RetentionDays, int Su
 /// (<c>Surgeries:BookerRetentionDays</c>, 30 by default), then crypto-shredded: each booking's key is deleted, and the
 /// erasure is recorded as an event and in the audit log.
 /// </summary>
-public sealed partial class EraseBookerDetails(EventStore.EventStore store, IConfiguration configuration, TimeProvider clock, ILogger<EraseBookerDetails> logger)
+public sealed partial class EraseBookerDetails(IDocumentStore store, EventStoreSettings settings, IConfiguration configuration, TimeProvider clock, ILogger<EraseBookerDetails> logger)
     : BackgroundService
 {
     public int RetentionDays => configuration.GetValue("Surgeries:BookerRetentionDays", 30);
@@ -20,23 +21,32 @@ public sealed partial class EraseBookerDetails(EventStore.EventStore store, ICon
     public async Task<RetentionRun> RunAsync(DateTimeOffset asOf, CancellationToken ct)
     {
         var cutoff = asOf.AddDays(-RetentionDays);
-        var due = await store.QueryAsync<SurgeryDocument>(
-            "(data->'state'->>'endsAt')::timestamptz <= @cutoff and (data->'state'->>'bookerDetailsErased')::boolean = false and jsonb_array_length(data->'state'->'bookings') > 0",
-            new Dictionary<string, object?> { ["cutoff"] = cutoff.UtcDateTime }, limit: 500, ct: ct);
+        IReadOnlyList<SurgeryDocument> due;
+        await using (var query = store.QuerySession())
+        {
+            due = await query.Query<SurgeryDocument>()
+                .Where(d => d.State.EndsAt <= cutoff && !d.State.BookerDetailsErased && d.State.Bookings.Any())
+                .Take(500).ToListAsync(ct);
+        }
+
         var bookings = 0;
         foreach (var doc in due)
         {
-            var ids = doc.State.Bookings.Select(b => b.BookingId).ToList();
-            foreach (var id in ids)
-            {
-                await store.EraseSubjectAsync(IBookerDetails.BookerSubject(id), ct);
-            }
+            var result = await SurgeryCommands.HandleAsync(store, doc.State.Id, null, "retention",
+                s => s.BookerDetailsErased ? [] : [new BookerDetailsErased(s.Id, s.Bookings.Select(b => b.BookingId).ToList(), RetentionDays)],
+                async (session, s, t) =>
+                {
+                    // Each booking's key goes in the same transaction as the event and the audit row that record it.
+                    foreach (var booking in s.Bookings)
+                    {
+                        session.EraseSubject(IBookerDetails.BookerSubject(booking.BookingId));
+                    }
 
-            await using var session = store.OpenSession(new EventMetadata(UserId: "retention"));
-            session.Append(Surgery.StreamId(doc.State.Id), Surgery.StreamType, ExpectedVersion.Any, [new BookerDetailsErased(doc.State.Id, ids, RetentionDays)]);
-            session.Record(store.Schema, null, new Audit.Entry("erase", "surgery-bookings", doc.State.Id.ToString(), $"retention: {RetentionDays} days after the surgery", new { bookings = ids.Count }));
-            await session.SaveChangesAsync(ct);
-            bookings += ids.Count;
+                    var conn = await session.ConnectionInTransactionAsync(t);
+                    await Audit.RecordAsync(conn, null, settings.Schema, null, new Audit.Entry("erase", "surgery-bookings", s.Id.ToString(),
+                        $"retention: {RetentionDays} days after the surgery", new { bookings = s.Bookings.Count }), t);
+                }, ct);
+            bookings += result.Events.OfType<BookerDetailsErased>().Sum(e => e.BookingIds.Count);
         }
 
         return new RetentionRun(asOf, RetentionDays, due.Count, bookings);

@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Scheduling;
@@ -42,31 +43,25 @@ public static class ChangeSurgery
         return new SurgeryRescheduled(s.Id, s.AreaCode, title, startsAt.ToUniversalTime(), endsAt.ToUniversalTime(), venue!, s.BookedResidentIds, by);
     }
 
-    public static async Task<Ok<SurgeryView>> Handle(Guid id, ChangeSurgeryRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<SurgeryView>> Handle(
+        Guid id, ChangeSurgeryRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
-        var expected = http.Request.RequireIfMatch();
-        var doc = await SurgeryLoader.LoadAsync(store, id, ct);
-        user.RequireArea(doc.State.AreaCode);
-        if (expected.Value != doc.Version)
+        var ifMatch = http.Request.RequireIfMatchVersion();
+        var moved = false;
+        var result = await SurgeryCommands.HandleAsync(store, id, ifMatch, user.SubjectId(), s =>
         {
-            throw new ConcurrencyException(Surgery.StreamId(id), expected.Value ?? 0, doc.Version, VersionSource.IfMatch);
-        }
-
-        var changed = Decide(doc.State, request, clock.GetUtcNow(), user.SubjectId());
-        if (changed.StartsAt != doc.State.StartsAt || changed.EndsAt != doc.State.EndsAt)
+            user.RequireArea(s.AreaCode);
+            var changed = Decide(s, request, clock.GetUtcNow(), user.SubjectId());
+            moved = changed.StartsAt != s.StartsAt || changed.EndsAt != s.EndsAt;
+            return [changed];
+        }, async (session, s, t) =>
         {
-            await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-            if (await OfficerSlots.FindClashAsync(conn, store.Schema, doc.State.Host.Id, changed.StartsAt, changed.EndsAt, [id], ct) is { } clash)
+            if (moved)
             {
-                throw OfficerSlots.Clash(clash, doc.State.Host);
+                await OfficerSlots.HoldAsync(session, settings, [OfficerSlot.Of(s)], t);
             }
-        }
-
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.Append(Surgery.StreamId(id), Surgery.StreamType, expected, [changed]);
-        session.Execute((c, tx, t) => OfficerSlots.HoldAsync(c, tx, store.Schema, id, doc.State.Host.Id, changed.StartsAt, changed.EndsAt, t));
-        await OfficerSlots.SaveAsync(store, session, [(id, doc.State.Host, changed.StartsAt, changed.EndsAt)], ct);
-        return (Ok<SurgeryView>)ScheduleSurgery.Answer(http, await SurgeryLoader.LoadAsync(store, id, ct), created: false).Result;
+        }, ct);
+        return ScheduleSurgery.Changed(http, result);
     }
 }
 
@@ -92,16 +87,14 @@ public static class CancelSurgery
         return new SurgeryCancelled(s.Id, s.AreaCode, s.StartsAt, reason, s.BookedResidentIds, by);
     }
 
-    public static async Task<Ok<SurgeryView>> Handle(Guid id, CancelSurgeryRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<SurgeryView>> Handle(
+        Guid id, CancelSurgeryRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
-        var doc = await SurgeryLoader.LoadAsync(store, id, ct);
-        user.RequireArea(doc.State.AreaCode);
-        var expected = http.Request.IfMatchOr(doc.Version);
-        var cancelled = Decide(doc.State, request, clock.GetUtcNow(), user.SubjectId());
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.Append(Surgery.StreamId(id), Surgery.StreamType, expected, [cancelled]);
-        session.Execute((c, tx, t) => OfficerSlots.ReleaseAsync(c, tx, store.Schema, id, t));
-        await session.SaveChangesAsync(ct);
-        return (Ok<SurgeryView>)ScheduleSurgery.Answer(http, await SurgeryLoader.LoadAsync(store, id, ct), created: false).Result;
+        var result = await SurgeryCommands.HandleAsync(store, id, http.Request.IfMatchVersion(), user.SubjectId(), s =>
+        {
+            user.RequireArea(s.AreaCode);
+            return [Decide(s, request, clock.GetUtcNow(), user.SubjectId())];
+        }, (session, _, t) => OfficerSlots.ReleaseAsync(session, settings.Schema, id, t), ct);
+        return ScheduleSurgery.Changed(http, result);
     }
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Scheduling;
@@ -174,56 +175,41 @@ public static class CreateSeries
     public static string StreamId(Guid id) => $"series-{id}";
 
     public static async Task<Results<Created<SeriesView>, Ok<SeriesView>>> Handle(
-        CreateSeriesRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas, TimeProvider clock, CancellationToken ct)
+        CreateSeriesRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, IQuerySession query, EventStoreSettings settings,
+        AreaDirectory areas, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var seriesId = http.Request.ResourceId("create-series");
-        if ((await store.ReadStreamAsync(StreamId(seriesId), ct)).Count > 0)
+        await CommandPath.RunAsync(store, async (session, t) =>
         {
-            return TypedResults.Created($"/api/surgeries/series/{seriesId}", await ViewAsync(store, seriesId, ct));
-        }
+            if (await session.Events.FetchStreamStateAsync(StreamId(seriesId), t) is not null)
+            {
+                // The same Idempotency-Key again (or a concurrent twin that won): the first answer, not a second series.
+                return false;
+            }
 
-        var (pattern, occurrences) = Decide(seriesId, request, clock.GetUtcNow(), areas, user.SubjectId());
-        user.RequireArea(request.AreaCode!);
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
-        {
+            var (pattern, occurrences) = Decide(seriesId, request, clock.GetUtcNow(), areas, user.SubjectId());
+            user.RequireArea(request.AreaCode!);
+            session.Events.StartStream(StreamId(seriesId),
+                new SeriesCreated(seriesId, request.AreaCode!, occurrences[0].Title, pattern, occurrences.Select(o => o.SurgeryId).ToList(), user.SubjectId()));
             foreach (var o in occurrences)
             {
-                if (await OfficerSlots.FindClashAsync(conn, store.Schema, o.HostOfficer.Id, o.StartsAt, o.EndsAt, [o.SurgeryId], ct) is { } clash)
-                {
-                    throw OfficerSlots.Clash(clash, o.HostOfficer);
-                }
+                session.Events.StartStream(Surgery.StreamId(o.SurgeryId), o);
             }
-        }
 
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.StartStream(StreamId(seriesId), "series",
-            [new SeriesCreated(seriesId, request.AreaCode!, occurrences[0].Title, pattern, occurrences.Select(o => o.SurgeryId).ToList(), user.SubjectId())]);
-        foreach (var o in occurrences)
-        {
-            session.StartStream(Surgery.StreamId(o.SurgeryId), Surgery.StreamType, [o]);
-            session.Execute((c, tx, t) => OfficerSlots.HoldAsync(c, tx, store.Schema, o.SurgeryId, o.HostOfficer.Id, o.StartsAt, o.EndsAt, t));
-        }
-
-        try
-        {
-            await OfficerSlots.SaveAsync(store, session, occurrences.Select(o => (o.SurgeryId, o.HostOfficer, o.StartsAt, o.EndsAt)).ToList(), ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // A concurrent request with the same Idempotency-Key made the series first.
-        }
-
-        return TypedResults.Created($"/api/surgeries/series/{seriesId}", await ViewAsync(store, seriesId, ct));
+            await OfficerSlots.HoldAsync(session, settings, occurrences.Select(OfficerSlot.Of).ToList(), t);
+            return true;
+        }, user.SubjectId(), ct);
+        return TypedResults.Created($"/api/surgeries/series/{seriesId}", await ViewAsync(query, seriesId, ct));
     }
 
-    public static async Task<SeriesView> ViewAsync(EventStore.EventStore store, Guid seriesId, CancellationToken ct)
+    public static async Task<SeriesView> ViewAsync(IQuerySession session, Guid seriesId, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var events = await store.ReadStreamAsync(StreamId(seriesId), ct);
+        ArgumentNullException.ThrowIfNull(session);
+        var events = await session.Events.FetchStreamAsync(StreamId(seriesId), token: ct);
         var created = events.Select(e => e.Data).OfType<SeriesCreated>().FirstOrDefault() ?? throw new NotFoundException("Series", seriesId.ToString());
-        var docs = await store.QueryAsync<SurgeryDocument>("data->'state'->>'seriesId' = @s", new Dictionary<string, object?> { ["s"] = seriesId.ToString() },
-            orderBy: "(data->'state'->>'startsAt')::timestamptz", limit: MaxOccurrences + 1, ct: ct);
+        var docs = await session.Query<SurgeryDocument>().Where(d => d.State.SeriesId == seriesId)
+            .OrderBy(d => d.State.StartsAt).Take(MaxOccurrences + 1).ToListAsync(ct);
         return new SeriesView(seriesId, created.Pattern, docs.Select(SurgeryView.From).ToList());
     }
 }

@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Scheduling;
@@ -30,48 +31,38 @@ public static class ScheduleSurgery
     }
 
     public static async Task<Results<Created<SurgeryView>, Ok<SurgeryView>>> Handle(
-        ScheduleSurgeryRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas, TimeProvider clock, CancellationToken ct)
+        ScheduleSurgeryRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, AreaDirectory areas,
+        TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var id = http.Request.ResourceId("schedule-surgery");
-        if (await store.LoadAsync<SurgeryDocument>(id.ToString(), ct) is { State.Exists: true } existing)
+        var result = await CommandPath.HandleAsync<SurgeryDocument>(store, Surgery.StreamId(id), null, (doc, _) =>
         {
-            // The same Idempotency-Key again: the first answer, not a second surgery.
-            return Answer(http, existing, created: true);
-        }
-
-        var scheduled = Decide(id, request, clock.GetUtcNow(), areas, user.SubjectId());
-        user.RequireArea(scheduled.AreaCode);
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
-        {
-            if (await OfficerSlots.FindClashAsync(conn, store.Schema, scheduled.HostOfficer.Id, scheduled.StartsAt, scheduled.EndsAt, [id], ct) is { } clash)
+            if (doc.State.Exists)
             {
-                throw OfficerSlots.Clash(clash, scheduled.HostOfficer);
+                // The same Idempotency-Key again (or a concurrent twin that won): the first answer, not a second surgery.
+                return [];
             }
-        }
 
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.StartStream(Surgery.StreamId(id), Surgery.StreamType, [scheduled]);
-        session.Execute((c, tx, t) => OfficerSlots.HoldAsync(c, tx, store.Schema, id, scheduled.HostOfficer.Id, scheduled.StartsAt, scheduled.EndsAt, t));
-        try
-        {
-            await OfficerSlots.SaveAsync(store, session, [(id, scheduled.HostOfficer, scheduled.StartsAt, scheduled.EndsAt)], ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // A concurrent request with the same Idempotency-Key made it first.
-            return Answer(http, await SurgeryLoader.LoadAsync(store, id, ct), created: true);
-        }
-
-        return Answer(http, await SurgeryLoader.LoadAsync(store, id, ct), created: true);
+            var scheduled = Decide(id, request, clock.GetUtcNow(), areas, user.SubjectId());
+            user.RequireArea(scheduled.AreaCode);
+            return [scheduled];
+        }, (session, doc, t) => OfficerSlots.HoldAsync(session, settings, [OfficerSlot.Of(doc.State)], t), user.SubjectId(), ct);
+        return Answer(http, result.State.State, result.Version, created: true);
     }
 
-    public static Results<Created<SurgeryView>, Ok<SurgeryView>> Answer(HttpContext http, SurgeryDocument doc, bool created)
+    public static Results<Created<SurgeryView>, Ok<SurgeryView>> Answer(HttpContext http, Surgery surgery, long version, bool created)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(doc);
-        http.Response.Headers.ETag = ExpectedVersion.ToETag(doc.Version);
-        var view = SurgeryView.From(doc);
+        http.Response.Headers.ETag = Requests.ETag(version);
+        var view = SurgeryView.From(surgery, version);
         return created ? TypedResults.Created($"/api/surgeries/{view.Id}", view) : TypedResults.Ok(view);
+    }
+
+    /// <summary>The answer to a change: the surgery as the change left it, with its new version as the ETag.</summary>
+    public static Ok<SurgeryView> Changed(HttpContext http, CommandResult<SurgeryDocument> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return (Ok<SurgeryView>)Answer(http, result.State.State, result.Version, created: false).Result;
     }
 }
