@@ -2,7 +2,7 @@ using Engagement.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-plans");
-builder.AddEngagementEventStore("plans");
+builder.AddMartenEventStore("plans");
 builder.AddMessaging();
 
 var app = builder.Build();

@@ -2,7 +2,7 @@ using Engagement.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-profiles");
-builder.AddEngagementEventStore("profiles");
+builder.AddMartenEventStore("profiles");
 builder.AddMessaging();
 
 var app = builder.Build();
