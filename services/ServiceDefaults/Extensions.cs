@@ -59,12 +59,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>The middleware every host has (problem details, span names, auth) and its health endpoints.</summary>
+    /// <summary>The middleware every host has (problem details, auth) and its health endpoints.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProblemResponses();
-        app.UseServerSpanNames();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
