@@ -63,7 +63,8 @@ public sealed class SmtpEmailSender(IConfiguration configuration) : IEmailSender
 
 /// <summary>
 /// SMS through the provider's HTTP API (<c>Sms:ProviderUrl</c>): POST /messages with {to, body}. The named client
-/// goes through the Polly handler (timeout, retry with jitter, circuit breaker) from ServiceDefaults.
+/// goes through the standard resilience handler from ServiceDefaults (timeouts, circuit breaker); being a POST it is sent
+/// once, and the channel worker tries again later.
 /// </summary>
 public sealed class HttpSmsSender(IHttpClientFactory clients, IConfiguration configuration) : ISmsSender
 {
