@@ -91,12 +91,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>The middleware every host has (problem details, span names, auth) and its health endpoints.</summary>
+    /// <summary>The middleware every host has (problem details, auth) and its health endpoints.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseProblemResponses();
-        app.UseServerSpanNames();
         // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
         app.Use(async (context, next) =>
         {

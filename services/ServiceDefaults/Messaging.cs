@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace Engagement.ServiceDefaults;
 
 /// <summary>
-/// MassTransit 8.4 on RabbitMQ: kebab-case endpoint names, quorum queues, in-process retries then the endpoint's
+/// MassTransit 8.5 on RabbitMQ: kebab-case endpoint names, quorum queues, in-process retries then the endpoint's
 /// <c>_error</c> queue. RabbitMQ 3.10 has no delayed-message plugin here, so no delayed redelivery is configured.
 /// MassTransit carries the W3C trace context in message headers, so a consumer's span joins the publisher's trace.
 /// </summary>

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -14,40 +12,43 @@ using OpenTelemetry.Trace;
 namespace Engagement.ServiceDefaults;
 
 /// <summary>
-/// OpenTelemetry without the hosting package (not served here): one SDK instance built with OpenTelemetrySdk.Create,
-/// held as a singleton and disposed at shutdown so buffered spans are flushed.
+/// OpenTelemetry through its hosting package: traces and metrics from ASP.NET Core, HttpClient, Npgsql, MassTransit,
+/// Marten, YARP and the service's own source. Exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set;
+/// the exporter reads the other <c>OTEL_*</c> settings (protocol, headers) from configuration too.
 /// </summary>
 public static class Telemetry
 {
+    /// <summary>Sources the libraries we use emit natively, with no instrumentation package of their own.</summary>
+    private static readonly string[] LibrarySources = ["MassTransit", "Marten", "Yarp.ReverseProxy"];
+
     public static void AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var source = new ActivitySource(serviceName);
-        builder.Services.AddSingleton(source);
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddSingleton(new ActivitySource(serviceName));
 
-        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel =>
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource([.. LibrarySources, serviceName]))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter([.. LibrarySources, serviceName]));
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            otel.ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName));
-            otel.WithTracing(t =>
+            // Logs go to the collector too, but only then: without an exporter, OpenTelemetry's logger would do work for nothing.
+            builder.Logging.AddOpenTelemetry(o =>
             {
-                // No instrumentation packages are served; these libraries emit activities natively under these names.
-                t.AddSource("Microsoft.AspNetCore", "System.Net.Http", "MassTransit", "Npgsql", "Yarp.ReverseProxy", serviceName);
-                if (otlp)
-                {
-                    t.AddOtlpExporter();
-                }
+                o.IncludeFormattedMessage = true;
+                o.IncludeScopes = true;
             });
-            otel.WithMetrics(m =>
-            {
-                m.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "MassTransit", "Npgsql", serviceName);
-                if (otlp)
-                {
-                    m.AddOtlpExporter();
-                }
-            });
-        }));
-        builder.Services.AddHostedService<TelemetryLifetime>();
+            otel.UseOtlpExporter();
+        }
 
         // Log lines carry the trace and span ids of the request or message they belong to.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
@@ -57,45 +58,5 @@ public static class Telemetry
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
-    }
-
-    /// <summary>
-    /// ASP.NET Core starts server spans before routing, so they carry no route. This names each span
-    /// <c>METHOD route</c> and tags it with the route and status once the endpoint is known.
-    /// </summary>
-    public static IApplicationBuilder UseServerSpanNames(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
-        {
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                if (context.Features.Get<IHttpActivityFeature>()?.Activity is { } activity)
-                {
-                    var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "/";
-                    activity.DisplayName = $"{context.Request.Method} {route}";
-                    activity.SetTag("http.request.method", context.Request.Method);
-                    activity.SetTag("http.route", route);
-                    activity.SetTag("http.response.status_code", context.Response.StatusCode);
-                    if (context.Response.StatusCode >= 500)
-                    {
-                        activity.SetStatus(ActivityStatusCode.Error);
-                    }
-                }
-            }
-        });
-
-    private sealed class TelemetryLifetime(OpenTelemetrySdk sdk) : IHostedService
-    {
-        // Resolving the SDK here starts its listeners with the host; the container disposes it (and flushes) at shutdown.
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(sdk);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

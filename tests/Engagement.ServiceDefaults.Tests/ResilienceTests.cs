@@ -1,14 +1,19 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 
 namespace Engagement.ServiceDefaults.Tests;
 
-/// <summary>A real local endpoint that answers 503 to the first <c>fail</c> calls of each key, then 200; it counts every call.</summary>
+/// <summary>
+/// A real local endpoint that answers 503 to the first <c>fail</c> calls of each key, then 200 (or, on <c>/slow</c>, takes
+/// <c>ms</c> milliseconds over the first call); it counts every call.
+/// </summary>
 public sealed class FlakyServer : IAsyncLifetime
 {
     public ConcurrentDictionary<string, int> Calls { get; } = new(StringComparer.Ordinal);
@@ -25,6 +30,15 @@ public sealed class FlakyServer : IAsyncLifetime
         _app = builder.Build();
         _app.Map("/flaky/{key}", (string key, int fail) =>
             Calls.AddOrUpdate(key, 1, (_, n) => n + 1) <= fail ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Ok("ok"));
+        _app.Map("/slow/{key}", async (string key, int ms, CancellationToken ct) =>
+        {
+            if (Calls.AddOrUpdate(key, 1, (_, n) => n + 1) == 1)
+            {
+                await Task.Delay(ms, ct);
+            }
+
+            return Results.Ok("ok");
+        });
         _app.Map("/bad/{key}", (string key) =>
         {
             Calls.AddOrUpdate(key, 1, (_, n) => n + 1);
@@ -45,14 +59,31 @@ public sealed class FlakyServer : IAsyncLifetime
     public int CallsTo(string key) => Calls.TryGetValue(key, out var n) ? n : 0;
 }
 
-/// <summary>The outgoing-HTTP resilience handler: transient failures of bodiless calls are retried, bodies are sent once.</summary>
-public sealed class ResilienceTests(FlakyServer server) : IClassFixture<FlakyServer>
+/// <summary>
+/// The outgoing-HTTP resilience pipeline as services configure it: transient failures of safe calls are retried, unsafe
+/// methods are sent once, a slow attempt is cut off, and a run of failures opens the circuit.
+/// </summary>
+public sealed class ResilienceTests(FlakyServer server) : IClassFixture<FlakyServer>, IDisposable
 {
-    private HttpClient Client(int retries = 3) =>
-        new(new ResilienceHandler(ResilienceHandler.CreatePipeline(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), retries)) { InnerHandler = new SocketsHttpHandler() })
+    private readonly List<ServiceProvider> _providers = [];
+
+    private HttpClient Client(int retries = 3, TimeSpan? perTry = null)
+    {
+        var services = new ServiceCollection();
+        services.AddResilientHttpClient("flaky", TimeSpan.FromSeconds(20), perTry ?? TimeSpan.FromSeconds(5), retries)
+            .ConfigureHttpClient(c => c.BaseAddress = server.BaseAddress);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider.GetRequiredService<IHttpClientFactory>().CreateClient("flaky");
+    }
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers)
         {
-            BaseAddress = server.BaseAddress,
-        };
+            provider.Dispose();
+        }
+    }
 
     private static string NewKey() => Guid.NewGuid().ToString("N");
 
@@ -94,6 +125,51 @@ public sealed class ResilienceTests(FlakyServer server) : IClassFixture<FlakySer
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(1, server.CallsTo(key));
+    }
+
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task other_unsafe_methods_are_sent_once_too(string method)
+    {
+        var key = NewKey();
+        using var client = Client();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri($"/flaky/{key}?fail=2", UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, server.CallsTo(key));
+    }
+
+    [Fact]
+    public async Task an_attempt_slower_than_the_attempt_timeout_is_cut_off_and_retried()
+    {
+        var key = NewKey();
+        using var client = Client(perTry: TimeSpan.FromSeconds(1));
+        var clock = Stopwatch.StartNew();
+
+        using var response = await client.GetAsync(new Uri($"/slow/{key}?ms=10000", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.CallsTo(key));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}: the slow attempt was waited out");
+    }
+
+    [Fact]
+    public async Task after_ten_failures_at_half_or_more_the_circuit_opens_and_calls_stop_reaching_the_server()
+    {
+        var key = NewKey();
+        using var client = Client();
+        // POSTs are not retried, so each call is one attempt the breaker counts.
+        for (var i = 0; i < 10; i++)
+        {
+            using var failed = await client.PostAsync(new Uri($"/flaky/{key}?fail=100", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        }
+
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync(new Uri($"/flaky/{key}?fail=0", UriKind.Relative)));
+        Assert.Equal(10, server.CallsTo(key));
     }
 
     [Fact]

@@ -1,15 +1,18 @@
 using System.Net.Http.Json;
-using System.Net.Mail;
-using System.Text;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 using Polly;
 using Polly.Retry;
 
 namespace Engagement.Messaging.Delivery;
 
 /// <summary>
-/// Email over SMTP (<c>Email:Host</c>, <c>Email:Port</c>, <c>Email:From</c>); locally Debian's aiosmtpd. Each send goes
-/// through a Polly pipeline: a short retry with jitter for transient SMTP and socket failures, inside a total timeout.
-/// What still fails is retried later by the channel worker, with backoff, up to its attempt limit.
+/// Email over SMTP with MailKit (<c>Email:Host</c>, <c>Email:Port</c>, <c>Email:From</c>, <c>Email:Ssl</c> for
+/// STARTTLS); locally Debian's aiosmtpd. Each send goes through a Polly pipeline: a short retry with jitter for transient
+/// SMTP and socket failures, inside a total timeout. What still fails is retried later by the channel worker, with
+/// backoff, up to its attempt limit.
 /// </summary>
 public sealed class SmtpEmailSender(IConfiguration configuration) : IEmailSender
 {
@@ -21,7 +24,13 @@ public sealed class SmtpEmailSender(IConfiguration configuration) : IEmailSender
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(200),
-            ShouldHandle = new PredicateBuilder().Handle<SmtpException>().Handle<System.Net.Sockets.SocketException>().Handle<IOException>(),
+            // A 5xx reply is permanent (a bad mailbox, a refused sender): sending it again at once cannot help.
+            ShouldHandle = new PredicateBuilder()
+                .Handle<SmtpCommandException>(e => (int)e.StatusCode < 500)
+                .Handle<SmtpProtocolException>()
+                .Handle<ServiceNotConnectedException>()
+                .Handle<System.Net.Sockets.SocketException>()
+                .Handle<IOException>(),
         })
         .Build();
 
@@ -32,28 +41,30 @@ public sealed class SmtpEmailSender(IConfiguration configuration) : IEmailSender
     {
         ArgumentNullException.ThrowIfNull(message);
         var host = configuration["Email:Host"] ?? throw new InvalidOperationException("Email:Host is not configured.");
-        using var client = new SmtpClient(host, configuration.GetValue("Email:Port", 25))
+        using var mail = new MimeMessage
         {
-            EnableSsl = configuration.GetValue("Email:Ssl", false),
-            Timeout = (int)TimeSpan.FromSeconds(configuration.GetValue("Email:TimeoutSeconds", 10)).TotalMilliseconds,
+            Subject = message.Subject,
+            Body = new TextPart(MimeKit.Text.TextFormat.Plain) { Text = message.Body },
         };
-        using var mail = new MailMessage(configuration["Email:From"] ?? "alerts@engagement.example", message.To, message.Subject, message.Body)
-        {
-            BodyEncoding = Encoding.UTF8,
-            SubjectEncoding = Encoding.UTF8,
-        };
+        mail.From.Add(MailboxAddress.Parse(configuration["Email:From"] ?? "alerts@engagement.example"));
+        mail.To.Add(MailboxAddress.Parse(message.To));
         foreach (var (k, v) in message.Headers ?? new Dictionary<string, string>())
         {
             mail.Headers.Add(k, v);
         }
 
-        await client.SendMailAsync(mail, ct);
+        using var client = new SmtpClient { Timeout = (int)TimeSpan.FromSeconds(configuration.GetValue("Email:TimeoutSeconds", 10)).TotalMilliseconds };
+        var security = configuration.GetValue("Email:Ssl", false) ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+        await client.ConnectAsync(host, configuration.GetValue("Email:Port", 25), security, ct);
+        await client.SendAsync(mail, ct);
+        await client.DisconnectAsync(quit: true, ct);
     }
 }
 
 /// <summary>
 /// SMS through the provider's HTTP API (<c>Sms:ProviderUrl</c>): POST /messages with {to, body}. The named client
-/// goes through the Polly handler (timeout, retry with jitter, circuit breaker) from ServiceDefaults.
+/// goes through the standard resilience handler from ServiceDefaults (timeouts, circuit breaker); being a POST it is sent
+/// once, and the channel worker tries again later.
 /// </summary>
 public sealed class HttpSmsSender(IHttpClientFactory clients, IConfiguration configuration) : ISmsSender
 {
