@@ -1,22 +1,33 @@
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Inbox;
-using Engagement.ServiceDefaults;
-using MassTransit;
 using Engagement.Messaging.Kin;
 using Engagement.Messaging.Subscriptions;
+using Engagement.ServiceDefaults;
+using Marten;
+using MassTransit;
 
 namespace Engagement.Messaging;
 
 public static class Config
 {
-    public static void ConfigureStore(EventStore.EventStore store)
+    /// <summary>
+    /// The store: event aliases, and every document type (Marten creates nothing at run time): the inline snapshots of
+    /// members, subscriptions and alerts, and the reply documents.
+    /// </summary>
+    public static void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        store.Options.AddMigrations(Tables.Component, Tables.Migrations);
-        KinFeature.Register(store.Types);
-        SubscriptionsFeature.Register(store.Types);
-        InboxFeature.Register(store.Types);
-        Alerts.AlertEvents.Register(store.Types);
-        Replies.ReplyEvents.Register(store.Types);
+        ArgumentNullException.ThrowIfNull(options);
+        KinFeature.Register(options);
+        SubscriptionsFeature.Register(options);
+        Alerts.AlertEvents.Register(options);
+        Replies.ReplyEvents.Register(options);
+    }
+
+    /// <summary>The service's own tables, beside Marten's: targeting, inbox, deliveries, batches, counters, fatigue.</summary>
+    public static void SchemaSteps(SchemaSteps steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        steps.Add(Tables.Component, Tables.Migrations);
     }
 
     /// <summary>Consumers of this service's own commands and of other services' events.</summary>

@@ -3,7 +3,7 @@ using Engagement.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-messaging");
-builder.AddEngagementEventStore("messaging", Config.ConfigureStore, PublicEvents.Map);
+builder.AddMartenEventStore("messaging", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
 builder.AddMessaging(Config.Consumers);
 builder.AddMessagingService();
 

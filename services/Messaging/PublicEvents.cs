@@ -1,4 +1,5 @@
 using Engagement.Messaging.Alerts;
+using JasperFx.Events;
 using C = Engagement.Contracts;
 
 namespace Engagement.Messaging;
@@ -6,7 +7,7 @@ namespace Engagement.Messaging;
 /// <summary>What the relay publishes: AlertSent, AlertCompleted and ReplyReceived, with no personal data.</summary>
 public static class PublicEvents
 {
-    public static object? Map(EventStore.StoredEvent e)
+    public static object? Map(IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return e.Data switch

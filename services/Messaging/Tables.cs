@@ -1,7 +1,7 @@
 namespace Engagement.Messaging;
 
 /// <summary>
-/// The messaging service's plain tables, beside its event store. Aggregates (key individuals, subscriptions, alerts,
+/// The messaging service's plain tables, beside Marten's, applied once at start-up as numbered schema steps. Aggregates (key individuals, subscriptions, alerts,
 /// replies) are event-sourced; these hold what is read in bulk (who to target) and what is written in bulk (one inbox
 /// message and one delivery row per recipient), which would swamp an event log at a million residents.
 /// </summary>
@@ -115,7 +115,6 @@ public static class Tables
         drop index {schema}.deliveries_pending;
         create index deliveries_due on {schema}.deliveries (channel, updated) where status in ('pending', 'sending');
         create index deliveries_open_by_alert on {schema}.deliveries (alert_id) where status in ('pending', 'sending');
-        create index streams_alerts on {schema}.streams (updated) where type = 'alert';
 
         -- Time-ordered ids for inbox rows written in bulk: random ids scatter every insert across the primary key's
         -- index (a 2,000-row batch took 35-42 ms with random ids against about 21 ms with time-ordered ones).

@@ -20,9 +20,12 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging;
 using Engagement.Messaging.Subscriptions;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -113,10 +116,15 @@ internal static class Loader
 {
     public static async Task RunAsync(string connectionString, int residents, int real, int chunk, int workers, bool reset, int realSeconds)
     {
-        var store = new EventStore(new EventStoreOptions { ConnectionString = connectionString, Schema = "messaging" });
-        Config.ConfigureStore(store);
-        var s = store.Schema;
-        await using (var c = await store.DataSource.OpenConnectionAsync())
+        // The service's own store configuration (aliases, inline snapshots, the personal-data serializer and listener),
+        // with no daemon: the running service's daemon relays whatever this writes.
+        var services = new ServiceCollection().AddLogging();
+        services.AddEngagementMarten("messaging", _ => connectionString, Config.ConfigureStore, (steps, _) => Config.SchemaSteps(steps), DaemonMode.Disabled);
+        await using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<IDocumentStore>();
+        var settings = provider.GetRequiredService<EventStoreSettings>();
+        var s = settings.Schema;
+        await using (var c = await settings.DataSource.OpenConnectionAsync())
         {
             if (reset)
             {
@@ -124,10 +132,10 @@ internal static class Loader
                 foreach (var sql in new[]
                 {
                     $"delete from {s}.subscribers where subscriber_id like 'bench-%'",
-                    $"delete from {s}.documents where type = 'ResidentSubscription' and id like 'bench-%'",
-                    $"delete from {s}.events where stream_id like 'subscription-bench-%'",
-                    $"delete from {s}.streams where id like 'subscription-bench-%'",
-                    $"delete from {s}.subject_keys where subject_id like 'subscriber:bench-%'",
+                    $"delete from {s}.mt_doc_resident_subscription where id like 'subscription-bench-%'",
+                    $"delete from {s}.mt_events where stream_id like 'subscription-bench-%'",
+                    $"delete from {s}.mt_streams where id like 'subscription-bench-%'",
+                    $"delete from {s}.mt_doc_subject_key where id like 'subscriber:bench-%'",
                 })
                 {
                     await using var cmd = new NpgsqlCommand(sql, c);
@@ -159,20 +167,22 @@ internal static class Loader
             {
                 var from = k * chunk;
                 var to = Math.Min(real, from + chunk);
-                await using var session = store.OpenSession(new EventMetadata(UserId: "bench-loader"));
+                // The subscription store's own path, a chunk per session: each stream's encrypted event, its inline
+                // snapshot (SubscriptionSnapshot), the subject key (the session listener) and the targeting row, in one transaction.
+                using var scope = PersonalDataScope.Begin();
+                await using var session = store.LightweightSession();
+                session.LastModifiedBy = "bench-loader";
                 var rows = new List<ResidentSubscription>(to - from);
                 for (var i = from; i < to; i++)
                 {
                     var id = Residents.Id(i);
                     var (area, interests, language) = Residents.Of(i);
                     var set = new SubscriptionSet(id, 1, null, null, [area], interests, language, null, null);
-                    session.StartStream(ResidentSubscription.StreamId(id), ResidentSubscription.StreamType, [set]);
-                    var after = ResidentSubscription.Fresh(id, 1, 0).Apply(set) with { Version = 1, Updated = now };
-                    session.Store(id, after);
-                    rows.Add(after);
+                    session.Events.StartStream(ResidentSubscription.StreamId(id), set);
+                    rows.Add(ResidentSubscription.Fresh(id, 1, 0).Evolve(set) with { Version = 1, Updated = now });
                 }
 
-                session.Execute((c, tx, ct) => InsertSubscribersAsync(c, tx, s, rows, now, ct));
+                await InsertSubscribersAsync(await session.ConnectionInTransactionAsync(CancellationToken.None), s, rows, now, CancellationToken.None);
                 await session.SaveChangesAsync();
                 var n = Interlocked.Add(ref done, to - from);
                 if (n % 20_000 < chunk)
@@ -191,7 +201,7 @@ internal static class Loader
 
         // Phase 2: the remaining targeting rows by binary COPY (what a fan-out reads).
         sw.Restart();
-        await using (var c = await store.DataSource.OpenConnectionAsync())
+        await using (var c = await settings.DataSource.OpenConnectionAsync())
         {
             await using var w = await c.BeginBinaryImportAsync(
                 $"copy {s}.subscribers (subscriber_id, area_codes, interests, email_verified, sms_enabled, language, active, updated) from stdin (format binary)");
@@ -224,7 +234,7 @@ internal static class Loader
         Console.WriteLine($"TOTAL: {residents:N0} residents in {storeSeconds + copySeconds:F1} s");
     }
 
-    private static async Task InsertSubscribersAsync(NpgsqlConnection c, NpgsqlTransaction tx, string s, List<ResidentSubscription> rows, DateTimeOffset now, CancellationToken ct)
+    private static async Task InsertSubscribersAsync(NpgsqlConnection c, string s, List<ResidentSubscription> rows, DateTimeOffset now, CancellationToken ct)
     {
         // The same row SubscriberTable.UpsertAsync writes, for a whole chunk in one statement (areas as one text per
         // resident: the loader's residents each follow one area).
@@ -233,7 +243,7 @@ internal static class Loader
             insert into {s}.subscribers (subscriber_id, area_codes, interests, email_verified, sms_enabled, language, active, updated)
             select id, array[area], string_to_array(interests, ','), false, false, language, true, @updated
             from unnest(@ids, @areas, @interests, @languages) as x(id, area, interests, language)
-            """, c, tx);
+            """, c);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.SubscriberId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("areas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.AlertAreas[0]).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("interests", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => string.Join(',', r.Interests ?? [])).ToArray() });

@@ -156,7 +156,7 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Equal(1L, await f.ScalarAsync<long>("select count(*) from messaging.inbox_messages where subscriber_id = 'hg-1' and kind = 'reply-answer'"));
-        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from messaging.events where data::text ilike '%would come back%'"));
+        Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from messaging.mt_events where data::text ilike '%would come back%'"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Inbox;
 using Engagement.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ namespace Engagement.Messaging.Tests;
 
 public sealed class InboxTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    private Engagement.EventStore.EventStore Store => f.Service.Services.GetRequiredService<Engagement.EventStore.EventStore>();
+    private EventStoreSettings Store => f.Service.Services.GetRequiredService<EventStoreSettings>();
 
     /// <summary>n messages a minute apart: "Message 1" is the newest. Returns their ids, newest first.</summary>
     private async Task<Guid[]> SeedAsync(string sub, int n)
@@ -87,7 +88,7 @@ public sealed class InboxTests(MessagingFixture f) : IClassFixture<MessagingFixt
         seen.AddRange(Ids(page));
         await using (var conn = await Store.DataSource.OpenConnectionAsync())
         {
-            await InboxWriter.AddAsync(conn, null, "messaging", new InboxItem(Guid.NewGuid(), sub, null, "reply-answer", "Newest", "Arrived mid-scroll", "en"), default);
+            await InboxWriter.AddAsync(conn, "messaging", new InboxItem(Guid.NewGuid(), sub, null, "reply-answer", "Newest", "Arrived mid-scroll", "en"), default);
         }
 
         var pages = 1;
@@ -208,9 +209,9 @@ public sealed class InboxTests(MessagingFixture f) : IClassFixture<MessagingFixt
         await using var conn = await Store.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
 
-        await InboxWriter.AddAsync(conn, tx, "messaging", item, default);
-        await InboxWriter.AddAsync(conn, tx, "messaging", item, default);
-        var added = await InboxWriter.AddManyAsync(conn, tx, "messaging",
+        await InboxWriter.AddAsync(conn, "messaging", item, default);
+        await InboxWriter.AddAsync(conn, "messaging", item, default);
+        var added = await InboxWriter.AddManyAsync(conn, "messaging",
             [item with { Id = Guid.NewGuid() }, new InboxItem(Guid.NewGuid(), sub, null, "reply-answer", "Answer", "Thanks", "en")], default);
         await tx.CommitAsync();
 

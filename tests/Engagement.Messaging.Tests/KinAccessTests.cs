@@ -92,7 +92,7 @@ public sealed class KinAccessTests(MessagingFixture f) : IClassFixture<Messaging
         var partly = await pcso.ReadMemberAsync(straddling);
         var list = await (await pcso.ReadAsync("/api/messaging/kin")).BodyAsync();
         var listElsewhere = await pcso.ReadAsync("/api/messaging/kin?area=aspley");
-        var before = await f.CountAsync("select count(*) from messaging.streams");
+        var before = await f.CountAsync("select count(*) from messaging.mt_streams");
         var addElsewhere = await pcso.RegisterAsync(KinTestKit.Member(areas: ["bulwell", "basford"]));
 
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
@@ -108,7 +108,7 @@ public sealed class KinAccessTests(MessagingFixture f) : IClassFixture<Messaging
         Assert.DoesNotContain(_member, listed);
         Assert.Equal(HttpStatusCode.Forbidden, listElsewhere.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, addElsewhere.StatusCode);
-        Assert.Equal(before, await f.CountAsync("select count(*) from messaging.streams"));
+        Assert.Equal(before, await f.CountAsync("select count(*) from messaging.mt_streams"));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class KinDecisionTests
         [new ConsentRequest("tailored-messages", Now.AddDays(-1), "written", "kin-2025-01")], new DateOnly(2027, 3, 1),
         new Dictionary<string, SensitiveFieldRequest?> { ["faith"] = new("Sikh", "To invite to faith-community reassurance meetings") });
 
-    private static KeyIndividual Registered() => KeyIndividual.Initial.Apply(RegisterKeyIndividual.Decide(Guid.NewGuid(), Request(), Now, Areas, "comms-1"));
+    private static KeyIndividual Registered() => KeyIndividual.Initial.Evolve(RegisterKeyIndividual.Decide(Guid.NewGuid(), Request(), Now, Areas, "comms-1"));
 
     private static KinPatch Patch(string json) => KinPatch.Parse(JsonNode.Parse(json)!.AsObject(), Json);
 
@@ -39,7 +39,7 @@ public sealed class KinDecisionTests
         Assert.Equal("email", e.Profile.PreferredChannel);
         Assert.Equal("en", e.Profile.Language);
         Assert.Equal(Now, e.At);
-        Assert.Equal("kin:" + e.MemberId, ((EventStore.IHasPersonalData)e).DataSubjectId);
+        Assert.Equal("kin:" + e.MemberId, ((MartenAdditions.IHasPersonalData)e).DataSubjectId);
     }
 
     [Fact]
@@ -53,8 +53,8 @@ public sealed class KinDecisionTests
         Assert.Equal("new@example.org", e.Person!.Email);
         Assert.Equal(["ethnicity"], e.Person.Sensitive.Keys);
         Assert.Equal(s.Person!.Name, e.Person.Name);
-        Assert.Equal(s.Profile.Areas, s.Apply(e).Profile.Areas);
-        Assert.Equal(s.Profile.Consents, s.Apply(e).Profile.Consents);
+        Assert.Equal(s.Profile.Areas, s.Evolve(e).Profile.Areas);
+        Assert.Equal(s.Profile.Consents, s.Evolve(e).Profile.Consents);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class KinDecisionTests
     public void an_erased_member_holds_nothing_personal_and_cannot_be_changed_or_erased_again()
     {
         var s = Registered();
-        var erased = s.Apply(EraseKeyIndividual.Decide(s, Now, "comms-3"));
+        var erased = s.Evolve(EraseKeyIndividual.Decide(s, Now, "comms-3"));
 
         Assert.True(erased.Erased);
         Assert.False(erased.Exists);

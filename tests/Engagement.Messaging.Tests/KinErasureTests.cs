@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Engagement.Messaging.Kin;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -10,7 +11,7 @@ namespace Engagement.Messaging.Tests;
 /// <summary>Erasure crypto-shreds a member: nothing of them is readable anywhere afterwards, and nobody else is touched.</summary>
 public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    private EventStore.EventStore Store => f.Service.Services.GetRequiredService<EventStore.EventStore>();
+    private IDocumentStore Store => f.Service.Services.GetRequiredService<IDocumentStore>();
 
     /// <summary>Rows of every table in the service's schema whose text holds the value, table by table.</summary>
     private async Task<Dictionary<string, long>> FindEverywhereAsync(string value)
@@ -28,8 +29,8 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
             }
         }
 
-        Assert.Contains("events", tables);
-        Assert.Contains("documents", tables);
+        Assert.Contains("mt_events", tables);
+        Assert.Contains("mt_doc_kin_member", tables);
         Assert.Contains("audit_log", tables);
         Assert.Contains("kin_members", tables);
         foreach (var table in tables)
@@ -71,16 +72,16 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
         }
 
         // The key is gone, leaving the store's tombstone: the member's events still load, in order, with nothing personal.
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is null and erased is not null", ("s", $"kin:{erased}")));
-        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.documents where id = @id", ("id", erased.ToString())));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_doc_subject_key where id = @s and data->>'key' is null and data->>'erased' is not null", ("s", $"kin:{erased}")));
+        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_doc_kin_member where id = @id", ("id", $"kin-{erased}")));
         Assert.Equal(0, await f.CountAsync("select count(*) from messaging.kin_members where member_id = @id", ("id", erased.ToString())));
-        var events = await Store.ReadStreamAsync($"kin-{erased}");
-        Assert.Equal(["key_individual_registered", "key_individual_changed", "key_individual_erased"], events.Select(e => e.Alias));
+        var events = await f.StreamAsync($"kin-{erased}");
+        Assert.Equal(["key_individual_registered", "key_individual_changed", "key_individual_erased"], events.Select(e => e.EventTypeName));
         Assert.Null(((KeyIndividualRegistered)events[0].Data).Person);
         Assert.Null(((KeyIndividualChanged)events[1].Data).Person);
         Assert.Equal(["roleInCommunity"], ((KeyIndividualChanged)events[1].Data).Fields);
         Assert.Equal(["st-anns"], ((KeyIndividualChanged)events[1].Data).Profile.Areas);
-        var (state, version) = await Store.AggregateStreamAsync<KeyIndividual>($"kin-{erased}");
+        var (state, version) = (events.Aggregate(KeyIndividual.Initial, (s, e) => s.Evolve(e.Data)), events[^1].Version);
         Assert.True(state.Erased);
         Assert.Null(state.Person);
         Assert.Equal(3, version);
@@ -91,7 +92,7 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
         Assert.Equal(keptBody["email"]!.GetValue<string>(), other["email"]!.GetValue<string>());
         Assert.Equal(keptBody["sensitive"]!["faith"]!["value"]!.GetValue<string>(), other["sensitive"]!["faith"]!["value"]!.GetValue<string>());
         Assert.Equal(1, await f.CountAsync("select count(*) from messaging.kin_members where member_id = @id", ("id", kept.ToString())));
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is not null", ("s", $"kin:{kept}")));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_doc_subject_key where id = @s and data->>'key' is not null", ("s", $"kin:{kept}")));
         var list = await (await comms.ReadAsync("/api/messaging/kin?area=st-anns")).BodyAsync();
         Assert.Equal([kept], list["members"]!.AsArray().Select(m => m!.AsObject().Id()));
     }
@@ -122,8 +123,8 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
         Assert.Equal(1, await f.CountAsync(
             "select count(*) from messaging.audit_log where action = 'erase' and subject_type = 'kin-member' and subject_id = @id and actor = 'comms-erase-twice' and reason = 'subject access and erasure request'",
             ("id", id.ToString())));
-        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is not null", ("s", $"kin:{id}")));
-        Assert.Equal(2, await f.CountAsync("select count(*) from messaging.events where stream_id = @s", ("s", $"kin-{id}")));
+        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_doc_subject_key where id = @s and data->>'key' is not null", ("s", $"kin:{id}")));
+        Assert.Equal(2, await f.CountAsync("select count(*) from messaging.mt_events where stream_id = @s", ("s", $"kin-{id}")));
     }
 
     [Fact]
@@ -143,14 +144,14 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed, HttpStatusCode.Gone }));
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) <= 1);
-        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is not null", ("s", $"kin:{id}")));
+        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_doc_subject_key where id = @s and data->>'key' is not null", ("s", $"kin:{id}")));
         foreach (var value in KinTestKit.PersonalValues(body).Concat(roles))
         {
             Assert.Empty(await FindEverywhereAsync(value));
         }
 
         Assert.Equal(HttpStatusCode.Gone, (await comms.ReadMemberAsync(id)).StatusCode);
-        Assert.All((await Store.ReadStreamAsync($"kin-{id}")).Select(e => e.Data).OfType<IKinPersonalData>(), e =>
+        Assert.All((await f.StreamAsync($"kin-{id}")).Select(e => e.Data).OfType<IKinPersonalData>(), e =>
             Assert.Null(e switch { KeyIndividualRegistered r => r.Person, KeyIndividualChanged c => c.Person, _ => null }));
     }
 
@@ -167,7 +168,7 @@ public sealed class KinErasureTests(MessagingFixture f) : IClassFixture<Messagin
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await comms.ReadMemberAsync(id)).StatusCode);
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.subject_keys where subject_id = @s and key is not null", ("s", $"kin:{id}")));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_doc_subject_key where id = @s and data->>'key' is not null", ("s", $"kin:{id}")));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Engagement.Messaging.Tests;
 public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
     private const string CountWrites =
-        "select (select count(*) from messaging.streams) + (select count(*) from messaging.documents) + (select count(*) from messaging.kin_members) + (select count(*) from messaging.audit_log where action = 'collect')";
+        "select (select count(*) from messaging.mt_streams) + (select count(*) from messaging.mt_doc_kin_member) + (select count(*) from messaging.kin_members) + (select count(*) from messaging.audit_log where action = 'collect')";
 
     [Fact]
     public async Task a_member_is_registered_and_read_back_with_every_field()
@@ -55,11 +55,11 @@ public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixtur
 
         foreach (var value in KinTestKit.PersonalValues(body))
         {
-            Assert.Equal(0, await f.CountAsync("select count(*) from messaging.events where data::text like '%' || @v || '%'", ("v", value)));
-            Assert.Equal(0, await f.CountAsync("select count(*) from messaging.documents where data::text like '%' || @v || '%'", ("v", value)));
+            Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_events where data::text like '%' || @v || '%'", ("v", value)));
+            Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_doc_kin_member where data::text like '%' || @v || '%'", ("v", value)));
         }
 
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.events where stream_id = @s and type = 'key_individual_registered'", ("s", $"kin-{id}")));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_events where stream_id = @s and type = 'key_individual_registered'", ("s", $"kin-{id}")));
         Assert.Equal(1, await f.CountAsync(
             "select count(*) from messaging.kin_members where member_id = @id and area_codes = '{bestwood}' and issues = '{knife-crime,youth}' and preferred_channel = 'email' and language = 'pa' and active",
             ("id", id.ToString())));
@@ -150,9 +150,9 @@ public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixtur
         Assert.Equal(changed["version"]!.GetValue<int>(), member["version"]!.GetValue<int>());
         Assert.Equal(1, await f.CountAsync("select count(*) from messaging.kin_members where member_id = @id and area_codes = '{castle,meadows}'", ("id", id.ToString())));
         // The event names what changed, and no value of it is readable.
-        var fields = await f.ScalarAsync<string>("select data->>'fields' from messaging.events where stream_id = @s and type = 'key_individual_changed'", ("s", $"kin-{id}"));
+        var fields = await f.ScalarAsync<string>("select data->>'fields' from messaging.mt_events where stream_id = @s and type = 'key_individual_changed'", ("s", $"kin-{id}"));
         Assert.Equal("""["organisation", "areas", "email", "sensitive.ethnicity", "sensitive.faith"]""", fields);
-        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.events where data::text like '%new.address@example.org%'"));
+        Assert.Equal(0, await f.CountAsync("select count(*) from messaging.mt_events where data::text like '%new.address@example.org%'"));
     }
 
     [Fact]
@@ -190,7 +190,7 @@ public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixtur
         var id = (await first.BodyAsync()).Id();
         Assert.Equal(id, (await second.BodyAsync()).Id());
         Assert.NotEqual(id, (await other.BodyAsync()).Id());
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.events where stream_id = @s", ("s", $"kin-{id}")));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_events where stream_id = @s", ("s", $"kin-{id}")));
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixtur
         var member = await (await comms.ReadMemberAsync(id)).BodyAsync();
         Assert.Equal(2, member["version"]!.GetValue<int>());
         Assert.Equal((await winner.BodyAsync())["language"]!.GetValue<string>(), member["language"]!.GetValue<string>());
-        Assert.Equal(2, await f.CountAsync("select count(*) from messaging.events where stream_id = @s", ("s", $"kin-{id}")));
+        Assert.Equal(2, await f.CountAsync("select count(*) from messaging.mt_events where stream_id = @s", ("s", $"kin-{id}")));
         Assert.Equal(1, await f.CountAsync("select count(*) from messaging.kin_members where member_id = @id and language = @l", ("id", id.ToString()), ("l", member["language"]!.GetValue<string>())));
     }
 
@@ -222,7 +222,7 @@ public sealed class KinTests(MessagingFixture f) : IClassFixture<MessagingFixtur
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var ids = (await Task.WhenAll(responses.Select(r => r.BodyAsync()))).Select(b => b.Id()).Distinct().ToList();
         var id = Assert.Single(ids);
-        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.events where stream_id = @s", ("s", $"kin-{id}")));
+        Assert.Equal(1, await f.CountAsync("select count(*) from messaging.mt_events where stream_id = @s", ("s", $"kin-{id}")));
         Assert.Equal(1, await f.CountAsync("select count(*) from messaging.audit_log where action = 'collect' and subject_id = @id", ("id", id.ToString())));
     }
 

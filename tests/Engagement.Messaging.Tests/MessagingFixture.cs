@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
+using JasperFx.Events;
+using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,6 +73,14 @@ public class MessagingFixture : IAsyncLifetime
 
     public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
         TestInfrastructure.ScalarAsync<T>(ConnectionString, sql, parameters);
+
+    /// <summary>A stream's events as the service's store reads them: personal fields decrypted, or null once erased.</summary>
+    public async Task<IReadOnlyList<IEvent>> StreamAsync(string streamKey)
+    {
+        using var scope = PersonalDataScope.Begin();
+        await using var session = Service.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Events.FetchStreamAsync(streamKey);
+    }
 
     public async Task DisposeAsync()
     {

@@ -13,7 +13,7 @@ public sealed class SubscriptionDecisionTests
     private static ResidentSubscription Subscribed(string? email = "sam@example.com", string? phone = "+447700900123")
     {
         var fresh = ResidentSubscription.Fresh("sam", 1, 0);
-        return SetSubscription.Decide(fresh, Wanted(email, phone), Now).Aggregate(fresh, (s, e) => s.Apply(e)) with { Version = 3 };
+        return SetSubscription.Decide(fresh, Wanted(email, phone), Now).Aggregate(fresh, (s, e) => s.Evolve(e)) with { Version = 3 };
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class SubscriptionDecisionTests
         var changed = SetSubscription.Decide(s, Wanted("sam@example.org", "+447700900123"), Now);
 
         Assert.Equal(new ChannelUnsubscribed("sam", "email", "preferences"), Assert.Single(dropped));
-        var after = s.Apply(Assert.Single(changed));
+        var after = s.Evolve(Assert.Single(changed));
         Assert.Equal(("sam@example.org", false), (after.Email, after.EmailVerified));
     }
 
@@ -53,7 +53,7 @@ public sealed class SubscriptionDecisionTests
     {
         var s = Subscribed();
 
-        var paused = Unsubscribe.Decide(s, "all", "link").Aggregate(s, (x, e) => x.Apply(e));
+        var paused = Unsubscribe.Decide(s, "all", "link").Aggregate(s, (x, e) => x.Evolve(e));
 
         Assert.False(paused.Active);
         Assert.Null(paused.Email);

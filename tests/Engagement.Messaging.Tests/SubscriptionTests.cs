@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Inbox;
 using Engagement.Messaging.Subscriptions;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using static Engagement.Messaging.Tests.SubscriptionTestKit;
 
@@ -12,7 +14,9 @@ namespace Engagement.Messaging.Tests;
 
 public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    private Engagement.EventStore.EventStore Store => f.Service.Services.GetRequiredService<Engagement.EventStore.EventStore>();
+    private IDocumentStore Store => f.Service.Services.GetRequiredService<IDocumentStore>();
+
+    private EventStoreSettings Settings => f.Service.Services.GetRequiredService<EventStoreSettings>();
 
     [Fact]
     public async Task subscribing_by_postcode_resolves_the_area_from_its_postcode_sector()
@@ -103,7 +107,7 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
 
             Assert.All(results, r => Assert.True(r.IsSuccessStatusCode, $"{(int)r.StatusCode}"));
             var view = await Json(await me.GetAsync("/api/messaging/subscriptions/me"));
-            var events = (await Store.ReadStreamAsync(ResidentSubscription.StreamId(sub))).Select(e => e.Data).ToList();
+            var events = (await f.StreamAsync(ResidentSubscription.StreamId(sub))).Select(e => e.Data).ToList();
             Assert.Equal(["meadows"], Strings(view["areas"]));
             Assert.Single(events.OfType<ChannelUnsubscribed>(), e => e is { Channel: "sms", Via: "link" });
             // Either order is a right answer (a PUT that names the number after the link stopped it starts it again);
@@ -111,7 +115,7 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
             Assert.Equal(events[^1] is PhoneNumberGiven, view["channels"]!["sms"] is not null);
             Assert.Equal(["meadows"], await Scalar<string[]>(f, "select area_codes from messaging.subscribers where subscriber_id = @s", sub));
             Assert.Equal(view["channels"]!["sms"] is not null, await Scalar<bool>(f, "select sms_enabled from messaging.subscribers where subscriber_id = @s", sub));
-            Assert.Equal(view["version"]!.GetValue<long>(), await Scalar<long>(f, "select count(*) from messaging.events where stream_id = 'subscription-' || @s", sub));
+            Assert.Equal(view["version"]!.GetValue<long>(), await Scalar<long>(f, "select count(*) from messaging.mt_events where stream_id = 'subscription-' || @s", sub));
         }
     }
 
@@ -199,7 +203,7 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         var messages = Strings(problem["errors"]![field]);
         Assert.Contains(messages, m => m.Contains(says, StringComparison.Ordinal));
         Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.subscribers where subscriber_id = @s", sub));
-        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.events where stream_id = 'subscription-' || @s", sub));
+        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.mt_events where stream_id = 'subscription-' || @s", sub));
         Assert.Equal(HttpStatusCode.NotFound, (await me.GetAsync("/api/messaging/subscriptions/me")).StatusCode);
     }
 
@@ -318,14 +322,14 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         (await PutMe(me, Body(postcode: postcode, email: email, phone: phone, language: "ur"))).EnsureSuccessStatusCode();
         var mail = (await MailsTo(f, email)).Single();
         (await f.Anonymous().GetAsync(VerifyPath(mail.Text))).EnsureSuccessStatusCode();
-        await using (var conn = await Store.DataSource.OpenConnectionAsync())
+        await using (var conn = await Settings.DataSource.OpenConnectionAsync())
         {
-            await InboxWriter.AddAsync(conn, null, "messaging", new InboxItem(Guid.NewGuid(), sub, Guid.NewGuid(), "alert:test", "Burglaries on your street", "Lock up.", "en"), default);
+            await InboxWriter.AddAsync(conn, "messaging", new InboxItem(Guid.NewGuid(), sub, Guid.NewGuid(), "alert:test", "Burglaries on your street", "Lock up.", "en"), default);
         }
 
         await f.ScalarAsync<int>("insert into messaging.deliveries (alert_id, recipient_id, channel, status) values (gen_random_uuid(), @s, 'email', 'delivered') returning 1", ("s", sub));
         await f.ScalarAsync<int>("insert into messaging.fatigue (subscriber_id, sends) values (@s, array[now()]) returning 1", ("s", sub));
-        var before = await Store.ReadStreamAsync(ResidentSubscription.StreamId(sub));
+        var before = await f.StreamAsync(ResidentSubscription.StreamId(sub));
         Assert.Equal(email, before.Select(e => e.Data).OfType<EmailAddressGiven>().Single().Email);
 
         var erased = await me.DeleteAsync("/api/messaging/subscriptions/me");
@@ -343,11 +347,11 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         }
 
         Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.deliveries where recipient_id = @s", sub));
-        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.subject_keys where subject_id like 'subscriber:' || @s || '%' and key is not null", sub));
-        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.documents where id = @s and type = 'ResidentSubscription'", sub));
+        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.mt_doc_subject_key where id like 'subscriber:' || @s || '%' and data->>'key' is not null", sub));
+        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.mt_doc_resident_subscription where id = 'subscription-' || @s and data->>'personalDataSubject' is not null", sub));
 
         // The history is intact, and every personal field in it now reads back as null.
-        var after = await Store.ReadStreamAsync(ResidentSubscription.StreamId(sub));
+        var after = await f.StreamAsync(ResidentSubscription.StreamId(sub));
         Assert.Equal(before.Count + 1, after.Count);
         Assert.IsType<SubscriberErased>(after[^1].Data);
         Assert.All(after.Select(e => e.Data).OfType<SubscriptionSet>(), e => Assert.True(e.Postcode is null && e.Areas is null && e.Language is null));
@@ -371,12 +375,12 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         var view = await Json(await me.GetAsync("/api/messaging/subscriptions/me"));
         Assert.Equal($"{sub}@example.org", Str(view["channels"]!["email"]!["address"]));
         Assert.Equal(["meadows"], Strings(view["areas"]));
-        Assert.Equal(["subscriber:" + sub + ":2"], await Scalar<string[]>(f, "select array_agg(subject_id) from messaging.subject_keys where key is not null and subject_id like 'subscriber:' || @s || '%'", sub));
+        Assert.Equal(["subscriber:" + sub + ":2"], await Scalar<string[]>(f, "select array_agg(id) from messaging.mt_doc_subject_key where data->>'key' is not null and id like 'subscriber:' || @s || '%'", sub));
         // The whole stream still reads: old events without their shredded fields, new ones in full.
-        var events = await Store.ReadStreamAsync(ResidentSubscription.StreamId(sub));
+        var events = await f.StreamAsync(ResidentSubscription.StreamId(sub));
         Assert.Equal(new[] { null, $"{sub}@example.org" }, events.Select(e => e.Data).OfType<EmailAddressGiven>().Select(e => e.Email));
         Assert.Equal(HttpStatusCode.NoContent, (await me.DeleteAsync("/api/messaging/subscriptions/me")).StatusCode);
-        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.subject_keys where subject_id like 'subscriber:' || @s || '%' and key is not null", sub));
+        Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.mt_doc_subject_key where id like 'subscriber:' || @s || '%' and data->>'key' is not null", sub));
     }
 
     [Fact]
@@ -384,16 +388,16 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
     {
         var sub = NewSub("never");
         using var me = f.Resident(sub);
-        await using (var conn = await Store.DataSource.OpenConnectionAsync())
+        await using (var conn = await Settings.DataSource.OpenConnectionAsync())
         {
-            await InboxWriter.AddAsync(conn, null, "messaging", new InboxItem(Guid.NewGuid(), sub, null, "surgery:scheduled", "A surgery near you", "Tuesday 6pm", "en"), default);
+            await InboxWriter.AddAsync(conn, "messaging", new InboxItem(Guid.NewGuid(), sub, null, "surgery:scheduled", "A surgery near you", "Tuesday 6pm", "en"), default);
         }
 
         var erased = await me.DeleteAsync("/api/messaging/subscriptions/me");
 
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
         Assert.Equal(0L, await Scalar<long>(f, "select count(*) from messaging.inbox_messages where subscriber_id = @s", sub));
-        Assert.Equal("subscriber_erased", await Scalar<string>(f, "select type from messaging.events where stream_id = 'subscription-' || @s", sub));
+        Assert.Equal("subscriber_erased", await Scalar<string>(f, "select type from messaging.mt_events where stream_id = 'subscription-' || @s", sub));
     }
 
     private static string RandomInward()
@@ -405,10 +409,13 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
     /// <summary>Rows anywhere the service keeps data (events, documents, audit log, plain tables) holding the value in plain text.</summary>
     private Task<long> PlaintextRowsAsync(string value) => f.ScalarAsync<long>(
         """
-        select (select count(*) from messaging.events e where e::text ilike '%' || @v || '%')
-             + (select count(*) from messaging.documents d where d::text ilike '%' || @v || '%')
+        select (select count(*) from messaging.mt_events e where e::text ilike '%' || @v || '%')
+             + (select count(*) from messaging.mt_doc_resident_subscription d where d::text ilike '%' || @v || '%')
+             + (select count(*) from messaging.mt_doc_reply d where d::text ilike '%' || @v || '%')
+             + (select count(*) from messaging.mt_doc_subject_key d where d::text ilike '%' || @v || '%')
+             + (select count(*) from messaging.mt_doc_inbox d where d::text ilike '%' || @v || '%')
              + (select count(*) from messaging.audit_log a where a::text ilike '%' || @v || '%')
-             + (select count(*) from messaging.streams t where t::text ilike '%' || @v || '%')
+             + (select count(*) from messaging.mt_streams t where t::text ilike '%' || @v || '%')
              + (select count(*) from messaging.subscribers s where s::text ilike '%' || @v || '%')
              + (select count(*) from messaging.inbox_messages i where i::text ilike '%' || @v || '%')
              + (select count(*) from messaging.deliveries d where d::text ilike '%' || @v || '%')

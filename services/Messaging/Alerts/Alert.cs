@@ -1,4 +1,5 @@
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
+using Marten;
 
 namespace Engagement.Messaging.Alerts;
 
@@ -31,7 +32,7 @@ public sealed record AlertFinished(Guid AlertId, long Targeted, long Delivered, 
 
 public sealed record Alert(
     Guid Id, string Type, string Priority, Audience Audience, string Subject, string Body, IReadOnlyDictionary<string, Translation> Translations,
-    long Targeted, bool RequiresApproval, string RequestedBy, string? ApprovedBy, AlertStatus Status) : IAggregate<Alert>
+    long Targeted, bool RequiresApproval, string RequestedBy, string? ApprovedBy, AlertStatus Status, bool Dispatched)
 {
     public const string StreamType = "alert";
     public const string Urgent = "urgent";
@@ -43,14 +44,14 @@ public sealed record Alert(
     };
 
     public static Alert Initial { get; } = new(Guid.Empty, "", "", new Audience([], [], false, false, []), "", "",
-        new Dictionary<string, Translation>(), 0, false, "", null, AlertStatus.None);
+        new Dictionary<string, Translation>(), 0, false, "", null, AlertStatus.None, false);
 
     public static string StreamId(Guid id) => $"alert-{id}";
 
     public bool Exists => Id != Guid.Empty;
     public bool IsUrgent => Priority == Urgent;
 
-    public Alert Apply(object @event) => @event switch
+    public Alert Evolve(object @event) => @event switch
     {
         AlertRequested e => this with
         {
@@ -59,7 +60,7 @@ public sealed record Alert(
             Status = e.RequiresApproval ? AlertStatus.AwaitingApproval : AlertStatus.Sending,
         },
         AlertApproved e => this with { ApprovedBy = e.ApprovedBy, Status = AlertStatus.Sending },
-        AlertDispatched e => this with { Targeted = e.Targeted },
+        AlertDispatched e => this with { Targeted = e.Targeted, Dispatched = true },
         AlertCancelled => this with { Status = AlertStatus.Cancelled },
         AlertFinished => this with { Status = Status == AlertStatus.Cancelled ? AlertStatus.Cancelled : AlertStatus.Completed },
         _ => this,
@@ -81,15 +82,59 @@ public sealed record Alert(
     }
 }
 
+/// <summary>
+/// The snapshot Marten keeps of each alert inline (what the status resource, the dispatcher and the delivery consumers
+/// read), keyed by its stream key, with the stream version it was folded to.
+/// </summary>
+public sealed record AlertDocument(string Id, Alert State, long Version) : IAggregate<AlertDocument>, IStamped<AlertDocument>
+{
+    public static AlertDocument Initial { get; } = new("", Alert.Initial, 0);
+
+    public AlertDocument Evolve(object @event) => this with { State = State.Evolve(@event) };
+
+    public AlertDocument Stamp(string streamKey, long version) => this with { Id = streamKey, Version = version };
+}
+
 public static class AlertEvents
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        types.Register<AlertRequested>("alert_requested")
-            .Register<AlertApproved>("alert_approved")
-            .Register<AlertDispatched>("alert_dispatched")
-            .Register<AlertCancelled>("alert_cancelled")
-            .Register<AlertFinished>("alert_finished");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.MapEventType<AlertRequested>("alert_requested");
+        options.Events.MapEventType<AlertApproved>("alert_approved");
+        options.Events.MapEventType<AlertDispatched>("alert_dispatched");
+        options.Events.MapEventType<AlertCancelled>("alert_cancelled");
+        options.Events.MapEventType<AlertFinished>("alert_finished");
+        options.Schema.For<AlertDocument>().DocumentAlias("alert");
+        var snapshot = new DeciderProjection<AlertDocument>();
+        snapshot.IncludeType<AlertRequested>();
+        snapshot.IncludeType<AlertApproved>();
+        snapshot.IncludeType<AlertDispatched>();
+        snapshot.IncludeType<AlertCancelled>();
+        snapshot.IncludeType<AlertFinished>();
+        options.Projections.Add(snapshot, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
+    }
+
+    /// <summary>The alert as it is now: the inline snapshot, which is never behind its stream.</summary>
+    public static async Task<AlertDocument> LoadAsync(IQuerySession session, Guid id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return await session.LoadAsync<AlertDocument>(Alert.StreamId(id), ct) is { State.Exists: true } doc
+            ? doc
+            : throw new ServiceDefaults.NotFoundException("Alert", id.ToString());
+    }
+
+    /// <summary>
+    /// Load, decide, append through <see cref="CommandPath"/>: <paramref name="decide"/> sees the alert as it is (the
+    /// initial state when there is none), and is decided again from the winner's state after a concurrent write.
+    /// </summary>
+    public static Task<CommandResult<AlertDocument>> HandleAsync(
+        IDocumentStore store, Guid id, string user, Func<Alert, IReadOnlyList<object>> decide,
+        Func<IDocumentSession, Alert, CancellationToken, Task>? alsoSave = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return CommandPath.HandleAsync<AlertDocument>(store, Alert.StreamId(id), null, (doc, _) => decide(doc.State),
+            alsoSave is null ? null : (session, doc, t) => alsoSave(session, doc.State, t), user, ct);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Delivery;
 using Engagement.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -65,12 +66,12 @@ public static class PreviewAlert
             urgent || recipients > ApprovalThreshold(configuration));
     }
 
-    public static async Task<Ok<AlertPreview>> Handle(AlertRequest request, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas,
+    public static async Task<Ok<AlertPreview>> Handle(AlertRequest request, ClaimsPrincipal user, EventStoreSettings settings, AreaDirectory areas,
         TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         var (_, priority, audience, subject, body, translations) = Content.Validate(request, areas);
         SendAlert.RequireAreas(user, audience);
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        return TypedResults.Ok(await PreviewAsync(conn, store.Schema, audience, priority, subject, body, translations, clock.GetUtcNow(), configuration, ct));
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await PreviewAsync(conn, settings.Schema, audience, priority, subject, body, translations, clock.GetUtcNow(), configuration, ct));
     }
 }

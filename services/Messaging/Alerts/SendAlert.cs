@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Delivery;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -31,21 +32,25 @@ public static class SendAlert
         }
     }
 
-    public static async Task<Accepted<AlertStatusView>> Handle(AlertRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store,
-        AreaDirectory areas, Dispatcher dispatcher, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    public static async Task<Accepted<AlertStatusView>> Handle(AlertRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store,
+        EventStoreSettings settings, AreaDirectory areas, Dispatcher dispatcher, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         var id = http.Request.ResourceId("alert");
-        if ((await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct)).Version > 0)
+        await using (var query = store.QuerySession())
         {
-            return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(store, id, ct));
+            if (await query.LoadAsync<AlertDocument>(Alert.StreamId(id), ct) is { State.Exists: true } existing)
+            {
+                // The same Idempotency-Key again: the first request's alert stands.
+                return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(settings, existing, ct));
+            }
         }
 
         var (type, priority, audience, subject, body, translations) = Content.Validate(request, areas);
         RequireAreas(user, audience);
         long targeted;
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         {
-            targeted = await AudienceQuery.CountAsync(conn, store.Schema, audience, ct);
+            targeted = await AudienceQuery.CountAsync(conn, settings.Schema, audience, ct);
         }
 
         if (targeted == 0)
@@ -57,82 +62,66 @@ public static class SendAlert
         // Two-person rule: urgent alerts, and alerts to more than the threshold, wait for a second member of staff.
         var requiresApproval = priority == Alert.Urgent || targeted > PreviewAlert.ApprovalThreshold(configuration);
         var requested = new AlertRequested(id, type, priority, audience, subject, body, translations, targeted, requiresApproval, user.SubjectId());
-        try
-        {
-            await store.AppendAsync(Alert.StreamId(id), Alert.StreamType, ExpectedVersion.NoStream, [requested], new EventMetadata(UserId: user.SubjectId()), ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // The same Idempotency-Key, concurrently: the first request's alert stands.
-        }
-
-        if (!requiresApproval)
+        // A concurrent request with the same Idempotency-Key that made it first: its alert stands.
+        var result = await AlertEvents.HandleAsync(store, id, user.SubjectId(), a => a.Exists ? [] : [requested], ct: ct);
+        if (!result.State.State.RequiresApproval)
         {
             dispatcher.Wake(id);
         }
 
-        return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(store, id, ct));
+        return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(settings, result.State with { Version = result.Version }, ct));
     }
 
-    public static async Task<Accepted<AlertStatusView>> Approve(Guid id, ClaimsPrincipal user, EventStore.EventStore store, Dispatcher dispatcher, CancellationToken ct)
+    public static async Task<Accepted<AlertStatusView>> Approve(Guid id, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, Dispatcher dispatcher, CancellationToken ct)
     {
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        if (!alert.Exists)
+        var result = await AlertEvents.HandleAsync(store, id, user.SubjectId(), alert =>
         {
-            throw new NotFoundException("Alert", id.ToString());
-        }
+            if (!alert.Exists)
+            {
+                throw new NotFoundException("Alert", id.ToString());
+            }
 
-        if (alert.RequestedBy == user.SubjectId())
-        {
-            throw new DomainException(StatusCodes.Status403Forbidden, "own-alert", "You cannot approve your own alert.",
-                "The two-person rule needs a different member of the communications team to approve it.");
-        }
+            if (alert.RequestedBy == user.SubjectId())
+            {
+                throw new DomainException(StatusCodes.Status403Forbidden, "own-alert", "You cannot approve your own alert.",
+                    "The two-person rule needs a different member of the communications team to approve it.");
+            }
 
-        if (alert.Status != AlertStatus.AwaitingApproval)
-        {
-            throw new ConflictException("not-awaiting-approval", $"This alert is {Describe(alert.Status)}; there is nothing to approve.");
-        }
-
-        await store.AppendAsync(Alert.StreamId(id), Alert.StreamType, ExpectedVersion.Exactly(version), [new AlertApproved(id, user.SubjectId())],
-            new EventMetadata(UserId: user.SubjectId()), ct);
+            return alert.Status != AlertStatus.AwaitingApproval
+                ? throw new ConflictException("not-awaiting-approval", $"This alert is {Describe(alert.Status)}; there is nothing to approve.")
+                : [new AlertApproved(id, user.SubjectId())];
+        }, ct: ct);
         dispatcher.Wake(id);
-        return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(store, id, ct));
+        return TypedResults.Accepted($"/api/messaging/alerts/{id}", await StatusAsync(settings, result.State with { Version = result.Version }, ct));
     }
 
-    public static async Task<Ok<AlertStatusView>> Get(Guid id, ClaimsPrincipal user, EventStore.EventStore store, HttpContext http, CancellationToken ct)
+    public static async Task<Ok<AlertStatusView>> Get(Guid id, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, HttpContext http, CancellationToken ct)
     {
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        if (!alert.Exists)
-        {
-            throw new NotFoundException("Alert", id.ToString());
-        }
-
-        RequireAreas(user, alert.Audience);
-        var view = await StatusAsync(store, alert, version, ct);
-        http.Response.Headers.ETag = ExpectedVersion.ToETag(view.Version);
+        var doc = await AlertEvents.LoadAsync(session, id, ct);
+        RequireAreas(user, doc.State.Audience);
+        var view = await StatusAsync(settings, doc, ct);
+        http.Response.Headers.ETag = Requests.ETag(view.Version);
         return TypedResults.Ok(view);
     }
 
-    public static async Task<Ok<AlertStatusView>> Cancel(Guid id, ClaimsPrincipal user, EventStore.EventStore store, Dispatcher dispatcher, CancellationToken ct)
+    public static async Task<Ok<AlertStatusView>> Cancel(Guid id, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, Dispatcher dispatcher, CancellationToken ct)
     {
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        if (!alert.Exists)
-        {
-            throw new NotFoundException("Alert", id.ToString());
-        }
+        var result = await AlertEvents.HandleAsync(store, id, user.SubjectId(), alert =>
+            {
+                if (!alert.Exists)
+                {
+                    throw new NotFoundException("Alert", id.ToString());
+                }
 
-        RequireAreas(user, alert.Audience);
-        if (alert.Status is AlertStatus.Completed or AlertStatus.Cancelled)
-        {
-            throw new ConflictException("alert-finished", $"This alert is already {Describe(alert.Status)}.");
-        }
-
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.Append(Alert.StreamId(id), Alert.StreamType, ExpectedVersion.Exactly(version), [new AlertCancelled(id, user.SubjectId())]);
-        session.Execute((conn, tx, t) => Deliveries.CancelPendingAsync(conn, tx, store.Schema, id, t));
-        await session.SaveChangesAsync(ct);
+                RequireAreas(user, alert.Audience);
+                return alert.Status is AlertStatus.Completed or AlertStatus.Cancelled
+                    ? throw new ConflictException("alert-finished", $"This alert is already {Describe(alert.Status)}.")
+                    : [new AlertCancelled(id, user.SubjectId())];
+            },
+            async (session, _, t) => await Deliveries.CancelPendingAsync(await session.ConnectionInTransactionAsync(t), settings.Schema, id, t), ct);
         await dispatcher.TryFinishAsync(id, ct);
-        return TypedResults.Ok(await StatusAsync(store, id, ct));
+        await using var query = store.QuerySession();
+        return TypedResults.Ok(await StatusAsync(settings, await AlertEvents.LoadAsync(query, id, ct), ct));
     }
 
     private static string Describe(AlertStatus status) => status switch
@@ -142,24 +131,17 @@ public static class SendAlert
     };
 
     /// <summary>The status resource: a few rows whatever the alert's size (progress and running counters).</summary>
-    public static async Task<AlertStatusView> StatusAsync(EventStore.EventStore store, Guid id, CancellationToken ct)
+    public static async Task<AlertStatusView> StatusAsync(EventStoreSettings settings, AlertDocument doc, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        return alert.Exists ? await StatusAsync(store, alert, version, ct) : throw new NotFoundException("Alert", id.ToString());
-    }
-
-    /// <summary>The status of an alert already folded from its stream, so callers that hold it do not read it twice.</summary>
-    public static async Task<AlertStatusView> StatusAsync(EventStore.EventStore store, Alert alert, long version, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(alert);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(doc);
+        var (alert, version) = (doc.State, doc.Version);
         var id = alert.Id;
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"""
-            select p.targeted, p.batches_total, p.batches_done, p.started, p.completed from {store.Schema}.alert_progress p where p.alert_id = @a;
-            select channel, status, count from {store.Schema}.alert_counters where alert_id = @a;
+            select p.targeted, p.batches_total, p.batches_done, p.started, p.completed from {settings.Schema}.alert_progress p where p.alert_id = @a;
+            select channel, status, count from {settings.Schema}.alert_counters where alert_id = @a;
             """, conn);
         cmd.Parameters.AddWithValue("a", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);

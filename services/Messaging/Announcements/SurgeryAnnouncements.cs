@@ -1,24 +1,26 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using Engagement.Messaging.Delivery;
 using Engagement.Messaging.Inbox;
 using Engagement.ServiceDefaults;
+using Marten;
 using MassTransit;
 using Npgsql;
 using C = Engagement.Contracts;
-using ConcurrencyException = Engagement.EventStore.ConcurrencyException;
 
 namespace Engagement.Messaging.Announcements;
 
 /// <summary>
 /// Surgeries nobody hears about are surgeries nobody comes to. A scheduled or cancelled surgery is announced to the
 /// area's residents who follow "surgeries" and to the area's key individuals, through the same alert pipeline as
-/// staff alerts; booked residents hear of changes in their inbox, and bookers get their confirmation there.
+/// staff alerts; booked residents hear of changes in their inbox, and bookers get their confirmation there. Each
+/// consumed message is handled once: its effects (a system alert, inbox rows) and its inbox entry are written in one
+/// session, so a redelivered message finds itself handled and does nothing twice.
 /// </summary>
-public sealed class SurgeryAnnouncements(EventStore.EventStore store, Dispatcher dispatcher)
+public sealed class SurgeryAnnouncements(IDocumentStore store, EventStoreSettings settings, Dispatcher dispatcher)
 {
     public const string System = "system:surgeries";
 
@@ -34,60 +36,56 @@ public sealed class SurgeryAnnouncements(EventStore.EventStore store, Dispatcher
         return $"{v.Name}, {v.Address}, {v.Postcode}{(v.Accessible ? " (step-free)" : "")}";
     }
 
-    /// <summary>An area announcement as a system alert whose id follows from the message, so a redelivery is a no-op.</summary>
-    public async Task AnnounceToAreaAsync(Guid messageId, string areaCode, string subject, string body, CancellationToken ct)
+    /// <summary>Runs a consumer's effects once per message, then wakes the dispatcher for the alert it may have started.</summary>
+    public async Task HandleOnceAsync(Guid messageId, string consumer, Func<IDocumentSession, CancellationToken, Task> effects, CancellationToken ct)
     {
-        var alertId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"surgery-announcement:{messageId}")).AsSpan(0, 16));
-        var audience = new Audience([areaCode], ["surgeries"], Residents: true, Kin: true, KinIssues: []);
-        long targeted;
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        ArgumentNullException.ThrowIfNull(effects);
+        await store.HandleOnceAsync(messageId, consumer, async session =>
         {
-            targeted = await AudienceQuery.CountAsync(conn, store.Schema, audience, ct);
-        }
-
-        if (targeted == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await store.AppendAsync(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.NoStream,
-                [new AlertRequested(alertId, "information", Alert.Routine, audience, subject, body, new Dictionary<string, Translation>(), targeted, false, System)],
-                new EventMetadata(CausationId: messageId.ToString(), UserId: System), ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // Already announced: this message was delivered before.
-        }
-
-        dispatcher.Wake(alertId);
+            session.CausationId = messageId.ToString();
+            session.LastModifiedBy = System;
+            await effects(session, ct);
+        }, ct);
+        dispatcher.Wake(AlertIdFor(messageId));
     }
 
-    /// <summary>Messages to named residents' inboxes, once per incoming message (the consumer's inbox row commits with them).</summary>
-    public Task ToResidentsAsync(Guid messageId, string consumer, IReadOnlyCollection<string> residentIds, string kind, string subject, string body, CancellationToken ct) =>
-        store.HandleOnceAsync(messageId, consumer, session =>
-        {
-            session.Execute(async (conn, tx, t) =>
-            {
-                var subscribed = new List<(string Id, string Language)>();
-                await using (var cmd = new NpgsqlCommand($"select subscriber_id, language from {store.Schema}.subscribers where subscriber_id = any(@ids) and active", conn, tx))
-                {
-                    cmd.Parameters.AddWithValue("ids", residentIds.ToArray());
-                    await using var r = await cmd.ExecuteReaderAsync(t);
-                    while (await r.ReadAsync(t))
-                    {
-                        subscribed.Add((r.GetString(0), r.GetString(1)));
-                    }
-                }
+    /// <summary>An area announcement's alert id follows from the message, so it can only ever be started once.</summary>
+    public static Guid AlertIdFor(Guid messageId) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"surgery-announcement:{messageId}")).AsSpan(0, 16));
 
-                foreach (var (id, language) in subscribed)
-                {
-                    await InboxWriter.AddAsync(conn, tx, store.Schema, new InboxItem(Guid.CreateVersion7(), id, null, kind, subject, body, language), t);
-                }
-            });
-            return Task.CompletedTask;
-        }, new EventMetadata(CausationId: messageId.ToString(), UserId: System), ct);
+    /// <summary>An area announcement as a system alert, started in the consumer's session; nothing when nobody would hear it.</summary>
+    public async Task AnnounceToAreaAsync(IDocumentSession session, Guid messageId, string areaCode, string subject, string body, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var alertId = AlertIdFor(messageId);
+        var audience = new Audience([areaCode], ["surgeries"], Residents: true, Kin: true, KinIssues: []);
+        var targeted = await AudienceQuery.CountAsync(await session.ConnectionInTransactionAsync(ct), settings.Schema, audience, ct);
+        if (targeted > 0)
+        {
+            session.Events.StartStream(Alert.StreamId(alertId),
+                new AlertRequested(alertId, "information", Alert.Routine, audience, subject, body, new Dictionary<string, Translation>(), targeted, false, System));
+        }
+    }
+
+    /// <summary>Messages to named residents' inboxes, in the consumer's session.</summary>
+    public async Task ToResidentsAsync(IDocumentSession session, IReadOnlyCollection<string> residentIds, string kind, string subject, string body, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var conn = await session.ConnectionInTransactionAsync(ct);
+        var subscribed = new List<(string Id, string Language)>();
+        await using (var cmd = new NpgsqlCommand($"select subscriber_id, language from {settings.Schema}.subscribers where subscriber_id = any(@ids) and active", conn))
+        {
+            cmd.Parameters.AddWithValue("ids", residentIds.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                subscribed.Add((r.GetString(0), r.GetString(1)));
+            }
+        }
+
+        await InboxWriter.AddManyAsync(conn, settings.Schema,
+            subscribed.Select(s => new InboxItem(Guid.CreateVersion7(), s.Id, null, kind, subject, body, s.Language)).ToList(), ct);
+    }
 }
 
 public sealed class SurgeryScheduledConsumer(SurgeryAnnouncements announce) : IConsumer<C.SurgeryScheduled>
@@ -97,8 +95,10 @@ public sealed class SurgeryScheduledConsumer(SurgeryAnnouncements announce) : IC
         ArgumentNullException.ThrowIfNull(context);
         var m = context.Message;
         var booking = m.Capacity is null ? "Just drop in: no booking needed." : $"Places are limited ({m.Capacity}); book a place through the app.";
-        return announce.AnnounceToAreaAsync(context.MessageId ?? m.EventId, m.AreaCode, $"Beat surgery: {m.Title}",
-            $"Meet your neighbourhood team on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}. {booking}", context.CancellationToken);
+        var id = context.MessageId ?? m.EventId;
+        return announce.HandleOnceAsync(id, nameof(SurgeryScheduledConsumer), (session, ct) => announce.AnnounceToAreaAsync(session, id, m.AreaCode,
+            $"Beat surgery: {m.Title}", $"Meet your neighbourhood team on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}. {booking}", ct),
+            context.CancellationToken);
     }
 }
 
@@ -108,23 +108,26 @@ public sealed class SurgeryRescheduledConsumer(SurgeryAnnouncements announce) : 
     {
         ArgumentNullException.ThrowIfNull(context);
         var m = context.Message;
-        return announce.ToResidentsAsync(context.MessageId ?? m.EventId, nameof(SurgeryRescheduledConsumer), m.BookedResidentIds, "surgery-changed",
-            "Your beat surgery has changed", $"It is now on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}. Your booking still stands.",
+        return announce.HandleOnceAsync(context.MessageId ?? m.EventId, nameof(SurgeryRescheduledConsumer), (session, ct) => announce.ToResidentsAsync(session,
+            m.BookedResidentIds, "surgery-changed", "Your beat surgery has changed",
+            $"It is now on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}. Your booking still stands.", ct),
             context.CancellationToken);
     }
 }
 
 public sealed class SurgeryCancelledConsumer(SurgeryAnnouncements announce) : IConsumer<C.SurgeryCancelled>
 {
-    public async Task Consume(ConsumeContext<C.SurgeryCancelled> context)
+    public Task Consume(ConsumeContext<C.SurgeryCancelled> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var m = context.Message;
         var id = context.MessageId ?? m.EventId;
         var text = $"The beat surgery on {SurgeryAnnouncements.When(m.StartsAt)} is cancelled: {m.Reason}";
-        await announce.ToResidentsAsync(id, nameof(SurgeryCancelledConsumer), m.BookedResidentIds, "surgery-cancelled", "Your beat surgery is cancelled",
-            text + " We are sorry for the change.", context.CancellationToken);
-        await announce.AnnounceToAreaAsync(id, m.AreaCode, "Beat surgery cancelled", text, context.CancellationToken);
+        return announce.HandleOnceAsync(id, nameof(SurgeryCancelledConsumer), async (session, ct) =>
+        {
+            await announce.ToResidentsAsync(session, m.BookedResidentIds, "surgery-cancelled", "Your beat surgery is cancelled", text + " We are sorry for the change.", ct);
+            await announce.AnnounceToAreaAsync(session, id, m.AreaCode, "Beat surgery cancelled", text, ct);
+        }, context.CancellationToken);
     }
 }
 
@@ -134,8 +137,9 @@ public sealed class BookingConfirmedConsumer(SurgeryAnnouncements announce) : IC
     {
         ArgumentNullException.ThrowIfNull(context);
         var m = context.Message;
-        return announce.ToResidentsAsync(context.MessageId ?? m.EventId, nameof(BookingConfirmedConsumer), [m.ResidentId], "booking-confirmed",
-            "Your place is booked", $"See you on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}.", context.CancellationToken);
+        return announce.HandleOnceAsync(context.MessageId ?? m.EventId, nameof(BookingConfirmedConsumer), (session, ct) => announce.ToResidentsAsync(session,
+            [m.ResidentId], "booking-confirmed", "Your place is booked", $"See you on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}.", ct),
+            context.CancellationToken);
     }
 }
 
@@ -145,8 +149,9 @@ public sealed class BookingPromotedConsumer(SurgeryAnnouncements announce) : ICo
     {
         ArgumentNullException.ThrowIfNull(context);
         var m = context.Message;
-        return announce.ToResidentsAsync(context.MessageId ?? m.EventId, nameof(BookingPromotedConsumer), [m.ResidentId], "booking-promoted",
-            "A place has come free for you", $"You were on the waitlist and now have a place on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}.",
+        return announce.HandleOnceAsync(context.MessageId ?? m.EventId, nameof(BookingPromotedConsumer), (session, ct) => announce.ToResidentsAsync(session,
+            [m.ResidentId], "booking-promoted", "A place has come free for you",
+            $"You were on the waitlist and now have a place on {SurgeryAnnouncements.When(m.StartsAt)} at {SurgeryAnnouncements.Where(m.Venue)}.", ct),
             context.CancellationToken);
     }
 }

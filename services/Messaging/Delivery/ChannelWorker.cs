@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using Engagement.Messaging.Kin;
 using Engagement.Messaging.Subscriptions;
+using Marten;
 using Npgsql;
 
 namespace Engagement.Messaging.Delivery;
@@ -12,7 +14,7 @@ namespace Engagement.Messaging.Delivery;
 /// channel has its own rate limit (<c>Email:PerSecond</c>, <c>Sms:PerSecond</c>), and a failed send is retried with
 /// backoff up to <c>Messaging:MaxAttempts</c> before it is recorded as failed with its reason.
 /// </summary>
-public abstract partial class ChannelWorker(string channel, EventStore.EventStore store, AlertContentCache contents, Dispatcher dispatcher,
+public abstract partial class ChannelWorker(string channel, IDocumentStore store, EventStoreSettings settings, AlertContentCache contents, Dispatcher dispatcher,
     LinkTokens links, IConfiguration configuration, ILogger logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -52,9 +54,9 @@ public abstract partial class ChannelWorker(string channel, EventStore.EventStor
 
     private async Task<int> RunOnceAsync(RateLimiter limiter, CancellationToken ct)
     {
-        var s = store.Schema;
+        var s = settings.Schema;
         var claimed = new List<(Guid Alert, string Recipient, int Attempts, string Language)>();
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand(
             $"""
             update {s}.deliveries d set status = 'sending', attempts = d.attempts + 1, next_attempt = now() + @lease, updated = now()
@@ -81,6 +83,8 @@ public abstract partial class ChannelWorker(string channel, EventStore.EventStor
 
         var residents = claimed.Where(c => !c.Recipient.StartsWith("kin:", StringComparison.Ordinal)).Select(c => c.Recipient).Distinct().ToList();
         var kin = claimed.Where(c => c.Recipient.StartsWith("kin:", StringComparison.Ordinal)).Select(c => c.Recipient[4..]).Distinct().ToList();
+        // A unit of work of its own: each subject's key is read once for the batch, and never kept beyond it.
+        using var scope = PersonalDataScope.Begin();
         var residentContacts = await SubscriberContacts.LoadAsync(store, residents, ct);
         var kinContacts = await KinContacts.LoadAsync(store, kin, ct);
         var maxAttempts = configuration.GetValue("Messaging:MaxAttempts", 3);
@@ -134,8 +138,8 @@ public abstract partial class ChannelWorker(string channel, EventStore.EventStor
 
     private async Task RecordAsync(IReadOnlyList<(Guid Alert, string Recipient, string Status, string? Reason, DateTimeOffset? Retry)> outcomes, CancellationToken ct)
     {
-        var s = store.Schema;
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        var s = settings.Schema;
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"""
@@ -163,8 +167,9 @@ public abstract partial class ChannelWorker(string channel, EventStore.EventStor
     private static partial void LogFailed(ILogger logger, string channel, Exception e);
 }
 
-public sealed class EmailWorker(EventStore.EventStore store, AlertContentCache contents, Dispatcher dispatcher, IEmailSender email, LinkTokens links,
-    IConfiguration configuration, ILogger<EmailWorker> logger) : ChannelWorker(Channel.Email, store, contents, dispatcher, links, configuration, logger)
+public sealed class EmailWorker(IDocumentStore store, EventStoreSettings settings, AlertContentCache contents, Dispatcher dispatcher, IEmailSender email,
+    LinkTokens links, IConfiguration configuration, ILogger<EmailWorker> logger)
+    : ChannelWorker(Channel.Email, store, settings, contents, dispatcher, links, configuration, logger)
 {
     protected override Task SendAsync(Alert alert, Recipient recipient, CancellationToken ct)
     {
@@ -182,8 +187,9 @@ public sealed class EmailWorker(EventStore.EventStore store, AlertContentCache c
     }
 }
 
-public sealed class SmsWorker(EventStore.EventStore store, AlertContentCache contents, Dispatcher dispatcher, ISmsSender sms, LinkTokens links,
-    IConfiguration configuration, ILogger<SmsWorker> logger) : ChannelWorker(Channel.Sms, store, contents, dispatcher, links, configuration, logger)
+public sealed class SmsWorker(IDocumentStore store, EventStoreSettings settings, AlertContentCache contents, Dispatcher dispatcher, ISmsSender sms,
+    LinkTokens links, IConfiguration configuration, ILogger<SmsWorker> logger)
+    : ChannelWorker(Channel.Sms, store, settings, contents, dispatcher, links, configuration, logger)
 {
     protected override Task SendAsync(Alert alert, Recipient recipient, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using MassTransit;
 using Npgsql;
@@ -14,7 +15,7 @@ public sealed record DeliverAlertBatch(Guid AlertId, int BatchNo);
 /// whose transaction died is still pending and is delivered in full. In-app is delivered here; email and SMS rows are
 /// queued as pending for the channel workers, or suppressed (fatigue budget, quiet hours) for routine alerts.
 /// </summary>
-public sealed class DeliverAlertBatchConsumer(EventStore.EventStore store, AlertContentCache contents, Dispatcher dispatcher, TimeProvider clock, IConfiguration configuration)
+public sealed class DeliverAlertBatchConsumer(EventStoreSettings settings, AlertContentCache contents, Dispatcher dispatcher, TimeProvider clock, IConfiguration configuration)
     : IConsumer<DeliverAlertBatch>
 {
     public async Task Consume(ConsumeContext<DeliverAlertBatch> context)
@@ -23,10 +24,10 @@ public sealed class DeliverAlertBatchConsumer(EventStore.EventStore store, Alert
         var (alertId, batchNo) = (context.Message.AlertId, context.Message.BatchNo);
         var ct = context.CancellationToken;
         var alert = await contents.GetAsync(alertId, ct);
-        var s = store.Schema;
+        var s = settings.Schema;
         var now = clock.GetUtcNow();
         bool finished;
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             string[]? recipients;

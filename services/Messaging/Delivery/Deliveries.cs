@@ -13,7 +13,7 @@ public static class Deliveries
     public const string Cancelled = "cancelled";
 
     /// <summary>Stops an alert: undone batches and unsent deliveries are cancelled, and the counters follow.</summary>
-    public static async Task CancelPendingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, Guid alertId, CancellationToken ct)
+    public static async Task CancelPendingAsync(NpgsqlConnection conn, string schema, Guid alertId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(conn);
         await using var cmd = new NpgsqlCommand(
@@ -26,7 +26,7 @@ public static class Deliveries
             insert into {schema}.alert_counters (alert_id, channel, status, count)
             select @a, channel, 'pending', -c from n union all select @a, channel, 'cancelled', c from n
             on conflict (alert_id, channel, status) do update set count = {schema}.alert_counters.count + excluded.count;
-            """, conn, tx);
+            """, conn);
         cmd.Parameters.AddWithValue("a", alertId);
         await cmd.ExecuteNonQueryAsync(ct);
     }

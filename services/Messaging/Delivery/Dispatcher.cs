@@ -1,14 +1,14 @@
 using System.Threading.Channels;
-using ConcurrencyException = Engagement.EventStore.ConcurrencyException;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
+using Marten;
 using MassTransit;
 using Npgsql;
 
 namespace Engagement.Messaging.Delivery;
 
 /// <summary>Alert content never changes once requested, so consumers and workers read it once per process.</summary>
-public sealed class AlertContentCache(EventStore.EventStore store)
+public sealed class AlertContentCache(IDocumentStore store)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Alert> _alerts = new();
 
@@ -19,8 +19,9 @@ public sealed class AlertContentCache(EventStore.EventStore store)
             return cached;
         }
 
-        var (alert, _) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
-        return alert.Exists ? _alerts.GetOrAdd(id, alert) : throw new InvalidOperationException($"Alert {id} does not exist.");
+        await using var session = store.QuerySession();
+        var doc = await session.LoadAsync<AlertDocument>(Alert.StreamId(id), ct);
+        return doc is { State.Exists: true } ? _alerts.GetOrAdd(id, doc.State) : throw new InvalidOperationException($"Alert {id} does not exist.");
     }
 }
 
@@ -29,7 +30,8 @@ public sealed class AlertContentCache(EventStore.EventStore store)
 /// AlertDispatched; the batches are then published to RabbitMQ. A sweep catches what a crash left behind: approved
 /// alerts not yet cut, batches committed but never published, and alerts whose last work finished without completing.
 /// </summary>
-public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IConfiguration configuration, ILogger<Dispatcher> logger) : BackgroundService
+public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings settings, IBus bus, IConfiguration configuration, ILogger<Dispatcher> logger)
+    : BackgroundService
 {
     private readonly Channel<Guid> _wake = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
 
@@ -67,37 +69,25 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
     /// <summary>Cuts an approved alert into batches (once) and publishes them.</summary>
     public async Task DispatchAsync(Guid alertId, CancellationToken ct)
     {
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(alertId), ct);
-        if (alert.Status == AlertStatus.Sending && !await IsCutAsync(alertId, ct))
+        try
         {
-            await using var session = store.OpenSession(new EventMetadata(UserId: alert.ApprovedBy ?? alert.RequestedBy));
-            session.Append(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.Exactly(version),
-                [new AlertDispatched(alertId, alert.Audience, alert.Type, alert.Priority, alert.Targeted, (int)Math.Ceiling(alert.Targeted / (double)BatchSize))]);
-            session.Execute((conn, tx, t) => CutAsync(conn, tx, alert, t));
-            try
-            {
-                await session.SaveChangesAsync(ct);
-            }
-            catch (ConcurrencyException)
-            {
-                return;
-            }
+            await AlertEvents.HandleAsync(store, alertId, "dispatcher",
+                alert => alert.Status == AlertStatus.Sending && !alert.Dispatched
+                    ? [new AlertDispatched(alertId, alert.Audience, alert.Type, alert.Priority, alert.Targeted, (int)Math.Ceiling(alert.Targeted / (double)BatchSize))]
+                    : [],
+                async (session, alert, t) => await CutAsync(await session.ConnectionInTransactionAsync(t), alert, t), ct);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "alert_progress" })
+        {
+            // Another dispatcher cut it first: its batches are the alert's, and are published below.
         }
 
         await PublishPendingAsync(alertId, TimeSpan.Zero, ct);
     }
 
-    private async Task<bool> IsCutAsync(Guid alertId, CancellationToken ct)
+    private async Task CutAsync(NpgsqlConnection conn, Alert alert, CancellationToken ct)
     {
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"select exists (select 1 from {store.Schema}.alert_progress where alert_id = @a)", conn);
-        cmd.Parameters.AddWithValue("a", alertId);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    private async Task CutAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Alert alert, CancellationToken ct)
-    {
-        var s = store.Schema;
+        var s = settings.Schema;
         await using var cmd = new NpgsqlCommand(
             $"""
             insert into {s}.alert_progress (alert_id, targeted, batches_total) values (@a, 0, 0);
@@ -112,7 +102,7 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
                 targeted = (select coalesce(sum(cardinality(recipients)), 0) from {s}.alert_batches where alert_id = @a),
                 batches_total = (select count(*) from {s}.alert_batches where alert_id = @a)
             where alert_id = @a;
-            """, conn, tx);
+            """, conn);
         cmd.Parameters.AddWithValue("a", alert.Id);
         cmd.Parameters.AddWithValue("size", BatchSize);
         AudienceQuery.Bind(cmd, alert.Audience);
@@ -123,10 +113,10 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
     private async Task PublishPendingAsync(Guid? alertId, TimeSpan olderThan, CancellationToken ct)
     {
         var pending = new List<(Guid Alert, int Batch)>();
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand(
             $"""
-            select b.alert_id, b.batch_no from {store.Schema}.alert_batches b join {store.Schema}.alert_progress p using (alert_id)
+            select b.alert_id, b.batch_no from {settings.Schema}.alert_batches b join {settings.Schema}.alert_progress p using (alert_id)
             where b.status = 'pending' and (@a::uuid is null or b.alert_id = @a) and p.started <= now() - @older
             order by b.alert_id, b.batch_no limit 5000
             """, conn))
@@ -144,9 +134,9 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
         {
             // Publisher confirms: each publish completes once the broker holds the message durably.
             await Task.WhenAll(chunk.Select(p => bus.Publish(new DeliverAlertBatch(p.Alert, p.Batch), ct)));
-            await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+            await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
             await using var mark = new NpgsqlCommand(
-                $"update {store.Schema}.alert_batches b set status = 'queued', queued = now() from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n and b.status = 'pending'",
+                $"update {settings.Schema}.alert_batches b set status = 'queued', queued = now() from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n and b.status = 'pending'",
                 conn);
             mark.Parameters.AddWithValue("alerts", chunk.Select(c => c.Alert).ToArray());
             mark.Parameters.AddWithValue("batches", chunk.Select(c => c.Batch).ToArray());
@@ -158,16 +148,15 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
     {
         var toDispatch = new List<Guid>();
         var toFinish = new List<Guid>();
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand(
             $"""
-            select substr(s.id, 7)::uuid from {store.Schema}.streams s
-            where s.type = 'alert' and s.updated > now() - interval '7 days'
-              and not exists (select 1 from {store.Schema}.alert_progress p where p.alert_id = substr(s.id, 7)::uuid);
-            select p.alert_id from {store.Schema}.alert_progress p
+            select (a.data->'state'->>'id')::uuid from {settings.Schema}.mt_doc_alert a
+            where a.data->'state'->>'status' = 'Sending' and not (a.data->'state'->>'dispatched')::boolean and a.mt_last_modified > now() - interval '7 days';
+            select p.alert_id from {settings.Schema}.alert_progress p
             where p.completed is null and p.started < now() - interval '2 seconds'
-              and not exists (select 1 from {store.Schema}.alert_batches b where b.alert_id = p.alert_id and b.status in ('pending', 'queued'))
-              and not exists (select 1 from {store.Schema}.deliveries d where d.alert_id = p.alert_id and d.status in ('pending', 'sending'));
+              and not exists (select 1 from {settings.Schema}.alert_batches b where b.alert_id = p.alert_id and b.status in ('pending', 'queued'))
+              and not exists (select 1 from {settings.Schema}.deliveries d where d.alert_id = p.alert_id and d.status in ('pending', 'sending'));
             """, conn))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -201,38 +190,43 @@ public sealed partial class Dispatcher(EventStore.EventStore store, IBus bus, IC
     /// </summary>
     public async Task TryFinishAsync(Guid alertId, CancellationToken ct)
     {
-        var (alert, version) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(alertId), ct);
-        if (!alert.Exists || alert.Status == AlertStatus.Completed || version == 0)
+        AlertDocument doc;
+        await using (var query = store.QuerySession())
         {
-            return;
+            if (await query.LoadAsync<AlertDocument>(Alert.StreamId(alertId), ct) is not { State.Exists: true } found || found.State.Status == AlertStatus.Completed)
+            {
+                return;
+            }
+
+            doc = found;
         }
 
-        var counts = await SendAlert.StatusAsync(store, alert, version, ct);
-        await using var session = store.OpenSession(new EventMetadata(UserId: "dispatcher"));
-        session.Append(Alert.StreamId(alertId), Alert.StreamType, ExpectedVersion.Exactly(version),
-            [new AlertFinished(alertId, counts.Targeted, counts.Counts.Delivered.Values.Sum(), counts.Counts.Failed, counts.Counts.Suppressed, counts.Counts.Delivered)]);
-        session.Execute(async (conn, tx, t) =>
-        {
-            await using var cmd = new NpgsqlCommand(
-                $"""
-                update {store.Schema}.alert_progress set completed = now()
-                where alert_id = @a and completed is null
-                  and not exists (select 1 from {store.Schema}.alert_batches b where b.alert_id = @a and b.status in ('pending', 'queued'))
-                  and not exists (select 1 from {store.Schema}.deliveries d where d.alert_id = @a and d.status in ('pending', 'sending'))
-                """, conn, tx);
-            cmd.Parameters.AddWithValue("a", alertId);
-            if (await cmd.ExecuteNonQueryAsync(t) == 0)
-            {
-                throw new NotFinishedException();
-            }
-        });
+        var counts = await SendAlert.StatusAsync(settings, doc, ct);
         try
         {
-            await session.SaveChangesAsync(ct);
+            await AlertEvents.HandleAsync(store, alertId, "dispatcher",
+                alert => alert.Status == AlertStatus.Completed
+                    ? []
+                    : [new AlertFinished(alertId, counts.Targeted, counts.Counts.Delivered.Values.Sum(), counts.Counts.Failed, counts.Counts.Suppressed, counts.Counts.Delivered)],
+                async (session, _, t) =>
+                {
+                    await using var cmd = new NpgsqlCommand(
+                        $"""
+                        update {settings.Schema}.alert_progress set completed = now()
+                        where alert_id = @a and completed is null
+                          and not exists (select 1 from {settings.Schema}.alert_batches b where b.alert_id = @a and b.status in ('pending', 'queued'))
+                          and not exists (select 1 from {settings.Schema}.deliveries d where d.alert_id = @a and d.status in ('pending', 'sending'))
+                        """, await session.ConnectionInTransactionAsync(t));
+                    cmd.Parameters.AddWithValue("a", alertId);
+                    if (await cmd.ExecuteNonQueryAsync(t) == 0)
+                    {
+                        throw new NotFinishedException();
+                    }
+                }, ct);
         }
-        catch (Exception e) when (e is NotFinishedException or ConcurrencyException)
+        catch (NotFinishedException)
         {
-            // Not yet finished, or another worker finished it first.
+            // Not yet finished, or another worker finished it first (the update found it completed).
         }
     }
 

@@ -2,15 +2,12 @@ using Engagement.ServiceDefaults;
 
 namespace Engagement.Messaging.Inbox;
 
-/// <summary>Residents' in-app inbox: event types, services and endpoints.</summary>
+/// <summary>
+/// Residents' in-app inbox: services and endpoints. The inbox is a plain table (a million rows per alert would swamp
+/// the log), so it has no events of its own.
+/// </summary>
 public static class InboxFeature
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
-    {
-        // The inbox is a plain table (a million rows per alert would swamp the log), so it has no events of its own.
-        ArgumentNullException.ThrowIfNull(types);
-    }
-
     public static void AddServices(IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -10,19 +10,19 @@ namespace Engagement.Messaging.Inbox;
 public sealed record InboxItem(Guid Id, string SubscriberId, Guid? AlertId, string Kind, string Subject, string Body, string Language);
 
 /// <summary>
-/// How other features put messages in inboxes, inside their own transaction. A message already there (the same id, or
+/// How other features put messages in inboxes, on their own connection and inside their own transaction (a session's, see Sessions). A message already there (the same id, or
 /// the same alert for the same resident) is left as it is, so a redelivered message never shows twice.
 /// </summary>
 public static class InboxWriter
 {
-    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, InboxItem item, CancellationToken ct)
+    public static async Task AddAsync(NpgsqlConnection conn, string schema, InboxItem item, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(item);
-        await AddManyAsync(conn, tx, schema, [item], ct);
+        await AddManyAsync(conn, schema, [item], ct);
     }
 
     /// <summary>Many messages in one statement; returns how many were new.</summary>
-    public static async Task<int> AddManyAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, IReadOnlyList<InboxItem> items, CancellationToken ct)
+    public static async Task<int> AddManyAsync(NpgsqlConnection conn, string schema, IReadOnlyList<InboxItem> items, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 0)
@@ -35,7 +35,7 @@ public static class InboxWriter
             insert into {schema}.inbox_messages (id, subscriber_id, alert_id, kind, subject, body, language)
             select * from unnest(@ids, @subscribers, @alerts, @kinds, @subjects, @bodies, @languages)
             on conflict do nothing
-            """, conn, tx);
+            """, conn);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = items.Select(i => i.Id).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("subscribers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = items.Select(i => i.SubscriberId).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("alerts", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = items.Select(i => i.AlertId).ToArray() });

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Claims;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -33,7 +34,7 @@ public static class ReadInbox
     /// GET /inbox. Numbered pages (<c>page</c>, <c>pageSize</c>) for jumping about, or a cursor for scrolling: a cursor
     /// never repeats or skips a message when new ones arrive meanwhile, which numbered pages can.
     /// </summary>
-    public static async Task<Ok<InboxPage>> List(int? page, int? pageSize, string? cursor, ClaimsPrincipal user, EventStore.EventStore store, CancellationToken ct)
+    public static async Task<Ok<InboxPage>> List(int? page, int? pageSize, string? cursor, ClaimsPrincipal user, EventStoreSettings settings, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var size = pageSize ?? DefaultPageSize;
@@ -65,10 +66,10 @@ public static class ReadInbox
         errors.ThrowIfAny();
         var sub = user.SubjectId();
         var number = after is null ? page ?? 1 : (int?)null;
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         long total, unread;
         await using (var count = new NpgsqlCommand(
-            $"select count(*), count(*) filter (where read_at is null) from {store.Schema}.inbox_messages where subscriber_id = @s", conn))
+            $"select count(*), count(*) filter (where read_at is null) from {settings.Schema}.inbox_messages where subscriber_id = @s", conn))
         {
             count.Parameters.AddWithValue("s", sub);
             await using var r = await count.ExecuteReaderAsync(ct);
@@ -80,7 +81,7 @@ public static class ReadInbox
         // is total and a cursor is exact.
         await using var cmd = new NpgsqlCommand(
             $"""
-            select {Columns} from {store.Schema}.inbox_messages
+            select {Columns} from {settings.Schema}.inbox_messages
             where subscriber_id = @s {(after is null ? "" : "and (created, id) < (@c, @id)")}
             order by created desc, id desc
             limit @n offset @skip
@@ -106,30 +107,30 @@ public static class ReadInbox
         var more = rows.Count > size;
         var items = rows.Take(size).ToList();
         var next = more ? EncodeCursor(items[^1].Created, items[^1].View.Id) : null;
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "inbox", sub, null, new { messages = items.Count }), ct);
+        await settings.ConsultedAsync(user, new Audit.Entry("consult", "inbox", sub, null, new { messages = items.Count }), ct);
         return TypedResults.Ok(new InboxPage(items.Select(x => x.View).ToList(), number, size, total, unread, next));
     }
 
     /// <summary>POST /inbox/{id}/read: marks it read (the first time counts; again changes nothing).</summary>
-    public static async Task<Ok<InboxMessageView>> MarkRead(Guid id, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct) =>
-        TypedResults.Ok(await UpdateAsync(store, user.SubjectId(), id, "read_at = coalesce(read_at, @now)", clock.GetUtcNow(), null, ct));
+    public static async Task<Ok<InboxMessageView>> MarkRead(Guid id, ClaimsPrincipal user, EventStoreSettings settings, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(settings, user.SubjectId(), id, "read_at = coalesce(read_at, @now)", clock.GetUtcNow(), null, ct));
 
     /// <summary>POST /inbox/{id}/rating: was it useful? It can be changed; rating a message also marks it read.</summary>
-    public static async Task<Ok<InboxMessageView>> Rate(Guid id, RateRequest? request, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<InboxMessageView>> Rate(Guid id, RateRequest? request, ClaimsPrincipal user, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         if (request?.Useful is not { } useful)
         {
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["useful"] = ["Required: true or false."] });
         }
 
-        return TypedResults.Ok(await UpdateAsync(store, user.SubjectId(), id, "read_at = coalesce(read_at, @now), useful = @useful", clock.GetUtcNow(), useful, ct));
+        return TypedResults.Ok(await UpdateAsync(settings, user.SubjectId(), id, "read_at = coalesce(read_at, @now), useful = @useful", clock.GetUtcNow(), useful, ct));
     }
 
-    private static async Task<InboxMessageView> UpdateAsync(EventStore.EventStore store, string sub, Guid id, string set, DateTimeOffset now, bool? useful, CancellationToken ct)
+    private static async Task<InboxMessageView> UpdateAsync(EventStoreSettings settings, string sub, Guid id, string set, DateTimeOffset now, bool? useful, CancellationToken ct)
     {
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            $"update {store.Schema}.inbox_messages set {set} where id = @id and subscriber_id = @s returning {Columns}", conn);
+            $"update {settings.Schema}.inbox_messages set {set} where id = @id and subscriber_id = @s returning {Columns}", conn);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("s", sub);
         cmd.Parameters.AddWithValue("now", now.UtcDateTime);

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -110,35 +111,42 @@ public static class ChangeKeyIndividual
     }
 
     public static async Task<Ok<KinMemberView>> Handle(
-        Guid id, JsonObject body, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas, TimeProvider clock,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+        Guid id, JsonObject body, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, AreaDirectory areas,
+        TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(json);
-        var expected = http.Request.RequireIfMatch();
+        var expected = http.Request.RequireIfMatchVersion();
         var patch = KinPatch.Parse(body, json.Value.SerializerOptions);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
-        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct);
-        KinAccess.RequireAreas(user, doc.Profile.Areas);
-        if (expected.Value != doc.Version)
+        await using (var query = store.QuerySession())
         {
-            throw new ConcurrencyException(KeyIndividual.StreamId(id), expected.Value ?? 0, doc.Version, VersionSource.IfMatch);
+            _ = await KinStore.LoadAsync(query, id, ct) ?? throw await KinStore.MissingAsync(query, id, ct);
         }
 
         var now = clock.GetUtcNow();
-        var changed = Decide(doc.State, patch, now, areas, user.SubjectId());
-        KinAccess.RequireAreas(user, changed.Profile.Areas);
-        var next = KinMemberDocument.From(doc.State.Apply(changed), doc.Version + 1);
+        KeyIndividualChanged? changed = null;
+        var result = await KinStore.HandleAsync(store, id, expected, doc =>
+        {
+            if (!doc.Exists)
+            {
+                // It was there a moment ago: a concurrent erasure got in first.
+                throw KinStore.Erased();
+            }
 
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, expected, [changed]);
-        KinStore.Write(session, store.Schema, next);
-        session.Record(store.Schema, user, new Audit.Entry("change", KinStore.AuditSubject, id.ToString(), reason, new { fields = changed.Fields }));
-        await session.SaveChangesAsync(ct);
+            KinAccess.RequireAreas(user, doc.Profile.Areas);
+            changed = Decide(doc.State, patch, now, areas, user.SubjectId());
+            KinAccess.RequireAreas(user, changed.Profile.Areas);
+            return [changed];
+        }, async (session, doc, t) =>
+        {
+            await KinStore.WriteAsync(session, settings, doc, t);
+            await session.AuditAsync(settings, user, new Audit.Entry("change", KinStore.AuditSubject, id.ToString(), reason, new { fields = changed!.Fields }), t);
+        }, user.SubjectId(), ct);
 
-        KinTime.SetETag(http, next.Version);
-        return TypedResults.Ok(KinMemberView.From(next, now));
+        KinTime.SetETag(http, result.Version);
+        return TypedResults.Ok(KinMemberView.From(result.State with { Version = result.Version }, now));
     }
 
     /// <summary>The names of the fields that differ, for the event and the audit log; never their values.</summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Kin;
@@ -15,7 +16,6 @@ namespace Engagement.Messaging.Kin;
 public static class EraseKeyIndividual
 {
     public const string DefaultReason = "erasure of a key individual's personal data";
-    private const int Attempts = 3;
 
     public static KeyIndividualErased Decide(KeyIndividual s, DateTimeOffset now, string by)
     {
@@ -23,41 +23,41 @@ public static class EraseKeyIndividual
         return s.Exists ? new KeyIndividualErased(s.Id, now, by) : throw new NotFoundException("Key individual", s.Id.ToString());
     }
 
-    public static async Task<NoContent> Handle(Guid id, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<NoContent> Handle(
+        Guid id, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
-        var ifMatch = string.IsNullOrWhiteSpace(http.Request.Headers.IfMatch.ToString()) ? (ExpectedVersion?)null : http.Request.RequireIfMatch();
-        for (var attempt = 1; ; attempt++)
+        var ifMatch = http.Request.IfMatchVersion();
+        await using (var query = store.QuerySession())
         {
-            var doc = await KinStore.LoadAsync(store, id, ct);
-            if (doc is null)
+            if (await KinStore.LoadAsync(query, id, ct) is null)
             {
-                return await KinStore.IsErasedAsync(store, id, ct) ? TypedResults.NoContent() : throw new NotFoundException("Key individual", id.ToString());
+                return await KinStore.IsErasedAsync(query, id, ct) ? TypedResults.NoContent() : throw new NotFoundException("Key individual", id.ToString());
+            }
+        }
+
+        // Without If-Match a change that landed first is no reason to stop: the erasure does not depend on what it changed.
+        var version = 0L;
+        await KinStore.HandleAsync(store, id, ifMatch, doc =>
+        {
+            if (!doc.Exists)
+            {
+                // Erased meanwhile by a concurrent request: there is nothing left to erase.
+                return [];
             }
 
             KinAccess.RequireAreas(user, doc.Profile.Areas);
-            if (ifMatch is { } expected && expected.Value != doc.Version)
-            {
-                throw new ConcurrencyException(KeyIndividual.StreamId(id), expected.Value ?? 0, doc.Version, VersionSource.IfMatch);
-            }
-
-            var erased = Decide(doc.State, clock.GetUtcNow(), user.SubjectId());
-            await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-            session.Append(KeyIndividual.StreamId(id), KeyIndividual.StreamType, ifMatch ?? ExpectedVersion.Exactly(doc.Version), [erased]);
-            KinStore.Remove(session, store.Schema, id);
+            version = doc.Version + 1;
+            return [Decide(doc.State, clock.GetUtcNow(), user.SubjectId())];
+        }, async (session, _, t) =>
+        {
+            await KinStore.RemoveAsync(session, settings, id, t);
             session.EraseSubject(KeyIndividual.SubjectId(id));
-            session.Record(store.Schema, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason, new { version = doc.Version + 1 }));
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return TypedResults.NoContent();
-            }
-            catch (ConcurrencyException) when (ifMatch is null && attempt < Attempts)
-            {
-                // A change landed first; the erasure does not depend on what it changed, so erase the new version.
-            }
-        }
+            await session.AuditAsync(settings, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason,
+                new { version }), t);
+        }, user.SubjectId(), ct);
+        return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 
 namespace Engagement.Messaging.Kin;
 

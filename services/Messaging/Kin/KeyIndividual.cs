@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
 
 namespace Engagement.Messaging.Kin;
 
@@ -32,7 +34,6 @@ public sealed record KinProfile(
 /// <summary>A member of the Key Individual Network, rebuilt from its stream <c>kin-{id}</c>.</summary>
 public sealed record KeyIndividual(
     Guid Id, KinPerson? Person, KinProfile Profile, DateTimeOffset RegisteredAt, string RegisteredBy, DateTimeOffset UpdatedAt, bool Erased)
-    : IAggregate<KeyIndividual>
 {
     public const string StreamType = "kin-member";
 
@@ -45,7 +46,7 @@ public sealed record KeyIndividual(
 
     public bool Exists => Id != Guid.Empty && !Erased;
 
-    public KeyIndividual Apply(object @event) => @event switch
+    public KeyIndividual Evolve(object @event) => @event switch
     {
         KeyIndividualRegistered e => this with
         {
@@ -58,22 +59,51 @@ public sealed record KeyIndividual(
 }
 
 /// <summary>
-/// A member's current state and stream version, written in the same transaction as its events (what reads, decisions
-/// and <see cref="KinContacts"/> load). Deleted when the member is erased.
+/// A member's current state and stream version: the inline snapshot of the member's stream (id = the stream key), which
+/// reads, decisions and <see cref="KinContacts"/> load. An erasure deletes it.
 /// </summary>
 public sealed record KinMemberDocument(
-    Guid Id, [property: PersonalData] KinPerson? Person, KinProfile Profile, DateTimeOffset RegisteredAt, string RegisteredBy,
-    DateTimeOffset UpdatedAt, long Version) : IHasPersonalData
+    string Id, Guid MemberId, [property: PersonalData] KinPerson? Person, KinProfile Profile, DateTimeOffset RegisteredAt, string RegisteredBy,
+    DateTimeOffset UpdatedAt, long Version) : IAggregate<KinMemberDocument>, IHasPersonalData
 {
-    [JsonIgnore]
-    public string DataSubjectId => KeyIndividual.SubjectId(Id);
+    public static KinMemberDocument Initial { get; } = From(KeyIndividual.Initial, 0);
 
     [JsonIgnore]
-    public KeyIndividual State => new(Id, Person, Profile, RegisteredAt, RegisteredBy, UpdatedAt, Erased: false);
+    public string DataSubjectId => KeyIndividual.SubjectId(MemberId);
+
+    [JsonIgnore]
+    public KeyIndividual State => new(MemberId, Person, Profile, RegisteredAt, RegisteredBy, UpdatedAt, Erased: false);
+
+    /// <summary>Registered, and neither erased nor unreadable (its key gone).</summary>
+    [JsonIgnore]
+    public bool Exists => MemberId != Guid.Empty && Person is not null;
+
+    public KinMemberDocument Evolve(object @event) => From(State.Evolve(@event), Version);
 
     public static KinMemberDocument From(KeyIndividual s, long version)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return new KinMemberDocument(s.Id, s.Person, s.Profile, s.RegisteredAt, s.RegisteredBy, s.UpdatedAt, version);
+        var key = s.Id == Guid.Empty ? "" : KeyIndividual.StreamId(s.Id);
+        return new KinMemberDocument(key, s.Id, s.Person, s.Profile, s.RegisteredAt, s.RegisteredBy, s.UpdatedAt, version);
+    }
+}
+
+/// <summary>
+/// Keeps each member's snapshot in the transaction that appends its events, and deletes it with the erasure, so that
+/// nothing of an erased member is left in a document.
+/// </summary>
+public sealed class KinMemberSnapshot : SingleStreamProjection<KinMemberDocument, string>
+{
+    public KinMemberSnapshot()
+    {
+        IncludeType<KeyIndividualRegistered>();
+        IncludeType<KeyIndividualChanged>();
+        IncludeType<KeyIndividualErased>();
+    }
+
+    public override KinMemberDocument? Evolve(KinMemberDocument? snapshot, string id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Data is KeyIndividualErased ? null : (snapshot ?? KinMemberDocument.Initial).Evolve(e.Data) with { Id = id, Version = e.Version };
     }
 }

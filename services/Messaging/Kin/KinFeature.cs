@@ -1,3 +1,5 @@
+using JasperFx.Events.Projections;
+using Marten;
 using Engagement.ServiceDefaults;
 
 namespace Engagement.Messaging.Kin;
@@ -14,12 +16,15 @@ namespace Engagement.Messaging.Kin;
 /// </summary>
 public static class KinFeature
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        types.Register<KeyIndividualRegistered>("key_individual_registered")
-            .Register<KeyIndividualChanged>("key_individual_changed")
-            .Register<KeyIndividualErased>("key_individual_erased");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.MapEventType<KeyIndividualRegistered>("key_individual_registered");
+        options.Events.MapEventType<KeyIndividualChanged>("key_individual_changed");
+        options.Events.MapEventType<KeyIndividualErased>("key_individual_erased");
+        options.Schema.For<KinMemberDocument>().DocumentAlias("kin_member");
+        options.Projections.Add(new KinMemberSnapshot(), ProjectionLifecycle.Inline);
     }
 
     public static void AddServices(IServiceCollection services)

@@ -1,4 +1,4 @@
-using Engagement.EventStore;
+using Engagement.ServiceDefaults;
 
 namespace Engagement.Messaging.Kin;
 
@@ -12,7 +12,7 @@ public sealed record KinMemberView(
     {
         ArgumentNullException.ThrowIfNull(doc);
         var p = doc.Person ?? throw new InvalidOperationException("An erased member has no view.");
-        return new KinMemberView(doc.Id, p.Name, p.Organisation, p.RoleInCommunity, doc.Profile.Areas, doc.Profile.Issues, p.Email, p.Phone,
+        return new KinMemberView(doc.MemberId, p.Name, p.Organisation, p.RoleInCommunity, doc.Profile.Areas, doc.Profile.Issues, p.Email, p.Phone,
             doc.Profile.PreferredChannel, doc.Profile.Language, doc.Profile.Consents.Select(c => c with { GivenAt = KinTime.Show(c.GivenAt) }).ToList(),
             doc.Profile.ReviewOn, doc.Profile.ReviewOn <= KinTime.Today(now), p.Sensitive, KinTime.Show(doc.RegisteredAt), KinTime.Show(doc.UpdatedAt), doc.Version);
     }
@@ -27,7 +27,7 @@ public sealed record KinMemberSummary(
     {
         ArgumentNullException.ThrowIfNull(doc);
         var p = doc.Person ?? throw new InvalidOperationException("An erased member has no view.");
-        return new KinMemberSummary(doc.Id, p.Name, p.Organisation, p.RoleInCommunity, doc.Profile.Areas, doc.Profile.Issues,
+        return new KinMemberSummary(doc.MemberId, p.Name, p.Organisation, p.RoleInCommunity, doc.Profile.Areas, doc.Profile.Issues,
             doc.Profile.PreferredChannel, doc.Profile.Language, doc.Profile.Consents.Select(c => c.Purpose).ToList(), doc.Profile.ReviewOn,
             doc.Profile.ReviewOn <= KinTime.Today(now));
     }
@@ -45,5 +45,5 @@ public static class KinTime
 
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(Show(now).DateTime);
 
-    internal static void SetETag(HttpContext http, long version) => http.Response.Headers.ETag = ExpectedVersion.ToETag(version);
+    internal static void SetETag(HttpContext http, long version) => http.Response.Headers.ETag = Requests.ETag(version);
 }

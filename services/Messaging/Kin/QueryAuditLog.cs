@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -25,9 +26,9 @@ public static class QueryAuditLog
 
     public static async Task<Ok<AuditPage>> Handle(
         string? subjectType, string? subjectId, string? actor, string? action, DateTimeOffset? from, DateTimeOffset? to, int? limit, long? before,
-        EventStore.EventStore store, CancellationToken ct)
+        EventStoreSettings settings, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(settings);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (limit is < 1 or > MaxLimit)
         {
@@ -46,7 +47,7 @@ public static class QueryAuditLog
 
         var take = limit ?? DefaultLimit;
         var where = new List<string>();
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand { Connection = conn };
         void Filter(string condition, string name, object? value, NpgsqlDbType type)
         {
@@ -66,7 +67,7 @@ public static class QueryAuditLog
         Filter("id < @before", "before", before, NpgsqlDbType.Bigint);
         cmd.CommandText =
             $"""
-            select id, at, actor, role, action, subject_type, subject_id, reason, detail::text from {store.Schema}.audit_log
+            select id, at, actor, role, action, subject_type, subject_id, reason, detail::text from {settings.Schema}.audit_log
             {(where.Count == 0 ? "" : "where " + string.Join(" and ", where))}
             order by id desc limit {(take + 1).ToString(CultureInfo.InvariantCulture)}
             """;

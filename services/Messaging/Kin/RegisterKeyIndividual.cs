@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Kin;
@@ -17,59 +18,55 @@ public static class RegisterKeyIndividual
     }
 
     public static async Task<Created<KinMemberView>> Handle(
-        KinRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas, TimeProvider clock, CancellationToken ct)
+        KinRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, AreaDirectory areas,
+        TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(store);
         var reason = KinAccess.OptionalReason(http.Request) ?? DefaultReason;
         var id = http.Request.ResourceId("kin");
-        if (await KinStore.LoadAsync(store, id, ct) is { } existing)
+        await using (var query = store.QuerySession())
         {
-            return await RepeatAsync(http, user, store, existing, clock, ct);
-        }
-
-        if (await KinStore.IsErasedAsync(store, id, ct))
-        {
-            throw KinStore.Erased();
+            if (await KinStore.IsErasedAsync(query, id, ct))
+            {
+                throw KinStore.Erased();
+            }
         }
 
         var now = clock.GetUtcNow();
-        var registered = Decide(id, request, now, areas, user.SubjectId());
-        KinAccess.RequireAreas(user, registered.Profile.Areas);
-        var doc = KinMemberDocument.From(KeyIndividual.Initial.Apply(registered), 1);
+        var result = await KinStore.HandleAsync(store, id, null, doc =>
+        {
+            if (doc.Exists)
+            {
+                // The same Idempotency-Key again (or a concurrent twin that won): the first answer, not a second member.
+                KinAccess.RequireAreas(user, doc.Profile.Areas);
+                return [];
+            }
 
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.StartStream(KeyIndividual.StreamId(id), KeyIndividual.StreamType, [registered]);
-        KinStore.Write(session, store.Schema, doc);
-        session.Record(store.Schema, user, new Audit.Entry("collect", KinStore.AuditSubject, id.ToString(), reason, new
+            var registered = Decide(id, request, now, areas, user.SubjectId());
+            KinAccess.RequireAreas(user, registered.Profile.Areas);
+            return [registered];
+        }, async (session, doc, t) =>
         {
-            fields = CollectedFields(registered.Person!),
-            sensitiveFields = registered.Person!.Sensitive.Keys.Order(StringComparer.Ordinal).ToList(),
-            consentPurposes = registered.Profile.Consents.Select(c => c.Purpose).ToList(),
-        }));
-        try
+            await KinStore.WriteAsync(session, settings, doc, t);
+            await session.AuditAsync(settings, user, new Audit.Entry("collect", KinStore.AuditSubject, id.ToString(), reason, new
+            {
+                fields = CollectedFields(doc.Person!),
+                sensitiveFields = doc.Person!.Sensitive.Keys.Order(StringComparer.Ordinal).ToList(),
+                consentPurposes = doc.Profile.Consents.Select(c => c.Purpose).ToList(),
+            }), t);
+        }, user.SubjectId(), ct);
+
+        var member = result.State with { Version = result.Version };
+        if (result.Events.Count == 0)
         {
-            await session.SaveChangesAsync(ct);
+            // Showing the member again is a consultation.
+            await settings.ConsultedAsync(user, new Audit.Entry("consult", KinStore.AuditSubject, id.ToString(), "repeated registration (Idempotency-Key)"), ct);
         }
-        catch (ConcurrencyException)
-        {
-            // A concurrent request with the same Idempotency-Key made it first.
-            return await RepeatAsync(http, user, store, await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct), clock, ct);
-        }
 
-        KinTime.SetETag(http, doc.Version);
-        return TypedResults.Created($"/api/messaging/kin/{id}", KinMemberView.From(doc, now));
-    }
-
-    /// <summary>The same Idempotency-Key again: the first answer, not a second member. Showing it again is a consultation.</summary>
-    private static async Task<Created<KinMemberView>> RepeatAsync(
-        HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, KinMemberDocument existing, TimeProvider clock, CancellationToken ct)
-    {
-        KinAccess.RequireAreas(user, existing.Profile.Areas);
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", KinStore.AuditSubject, existing.Id.ToString(), "repeated registration (Idempotency-Key)"), ct);
-        KinTime.SetETag(http, existing.Version);
-        return TypedResults.Created($"/api/messaging/kin/{existing.Id}", KinMemberView.From(existing, clock.GetUtcNow()));
+        KinTime.SetETag(http, member.Version);
+        return TypedResults.Created($"/api/messaging/kin/{id}", KinMemberView.From(member, now));
     }
 
     /// <summary>Names of the personal fields collected (never their values), for the audit log.</summary>

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Engagement.Messaging.Kin;
 
@@ -12,13 +16,13 @@ public static class ViewKeyIndividuals
 
     /// <summary>One member in full. The read is refused without a reason, and logged with it.</summary>
     public static async Task<Ok<KinMemberView>> Get(
-        Guid id, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var reason = KinAccess.RequireReason(http.Request);
-        var doc = await KinStore.LoadAsync(store, id, ct) ?? throw await KinStore.MissingAsync(store, id, ct);
+        var doc = await KinStore.LoadAsync(session, id, ct) ?? throw await KinStore.MissingAsync(session, id, ct);
         KinAccess.RequireAreas(user, doc.Profile.Areas);
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", KinStore.AuditSubject, id.ToString(), reason), ct);
+        await settings.ConsultedAsync(user, new Audit.Entry("consult", KinStore.AuditSubject, id.ToString(), reason), ct);
         KinTime.SetETag(http, doc.Version);
         return TypedResults.Ok(KinMemberView.From(doc, clock.GetUtcNow()));
     }
@@ -28,11 +32,11 @@ public static class ViewKeyIndividuals
     /// lie within theirs. One audit row per page read names the filter, how many were shown, and their ids.
     /// </summary>
     public static async Task<Ok<KinMemberPage>> List(
-        string? area, string? issue, int? limit, Guid? after, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas,
-        TimeProvider clock, CancellationToken ct)
+        string? area, string? issue, int? limit, Guid? after, HttpContext http, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings,
+        AreaDirectory areas, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(areas);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (area is not null && !areas.Exists(area))
@@ -62,45 +66,46 @@ public static class ViewKeyIndividuals
         }
 
         var take = limit ?? DefaultLimit;
-        var members = new List<string>();
-        var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if (area is not null)
-        {
-            members.Add("@area = any(k.area_codes)");
-            parameters["area"] = area;
-        }
-
-        if (issue is not null)
-        {
-            members.Add("@issue = any(k.issues)");
-            parameters["issue"] = issue;
-        }
-
-        if (KinAccess.Scope(user) is { } scope)
-        {
-            members.Add("k.area_codes <@ @scope");
-            parameters["scope"] = scope;
-        }
-
-        var where = $"id in (select k.member_id from {store.Schema}.kin_members k{(members.Count == 0 ? "" : " where " + string.Join(" and ", members))})";
-        if (after is not null)
-        {
-            where += " and id > @after";
-            parameters["after"] = after.Value.ToString();
-        }
-
-        var docs = await KinStore.QueryAsync(store, where, parameters, take + 1, ct);
+        var ids = await MemberIdsAsync(settings, area, issue, KinAccess.Scope(user), after, take + 1, ct);
+        var docs = await KinStore.LoadManyAsync(session, ids, ct);
         var page = docs.Take(take).ToList();
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "kin-register", "list", reason, new
+        await settings.ConsultedAsync(user, new Audit.Entry("consult", "kin-register", "list", reason, new
         {
             count = page.Count,
             filter = new { area, issue, after },
-            subjectIds = page.Select(d => d.Id.ToString()).ToList(),
+            subjectIds = page.Select(d => d.MemberId.ToString()).ToList(),
         }), ct);
 
         var now = clock.GetUtcNow();
-        var next = docs.Count > take ? NextLink(area, issue, take, page[^1].Id) : null;
+        var next = docs.Count > take ? NextLink(area, issue, take, page[^1].MemberId) : null;
         return TypedResults.Ok(new KinMemberPage(page.Select(d => KinMemberSummary.From(d, now)).ToList(), next));
+    }
+
+    /// <summary>The ids of the members a page shows, from the targeting table, in id order.</summary>
+    private static async Task<IReadOnlyList<Guid>> MemberIdsAsync(
+        EventStoreSettings settings, string? area, string? issue, string[]? scope, Guid? after, int limit, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            select member_id from {settings.Schema}.kin_members k
+            where (@area::text is null or @area = any(k.area_codes)) and (@issue::text is null or @issue = any(k.issues))
+              and (@scope::text[] is null or k.area_codes <@ @scope) and (@after::text is null or k.member_id > @after)
+            order by k.member_id limit @limit
+            """, conn);
+        cmd.Parameters.Add(new NpgsqlParameter("area", NpgsqlDbType.Text) { Value = (object?)area ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("issue", NpgsqlDbType.Text) { Value = (object?)issue ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("scope", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (object?)scope ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Text) { Value = (object?)after?.ToString() ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("limit", limit);
+        var ids = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            ids.Add(Guid.Parse(r.GetString(0)));
+        }
+
+        return ids;
     }
 
     private static string NextLink(string? area, string? issue, int limit, Guid after)

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using Engagement.Messaging.Inbox;
 using Engagement.ServiceDefaults;
+using JasperFx.Events;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using C = Engagement.Contracts;
@@ -48,13 +50,17 @@ public static partial class ReplyEvents
     /// <summary>The Neighbourhood Policing Guarantee: a response to a neighbourhood query within 72 hours.</summary>
     public static readonly TimeSpan ResponseTime = TimeSpan.FromHours(72);
 
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        types.Register<ReplyPosted>("reply_posted").Register<ReplyAnswered>("reply_answered");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.MapEventType<ReplyPosted>("reply_posted");
+        options.Events.MapEventType<ReplyAnswered>("reply_answered");
+        // Written by the handlers beside the events: its clock starts when the reply arrives, which no event records.
+        options.Schema.For<ReplyDocument>().Identity(d => d.ReplyId).DocumentAlias("reply");
     }
 
-    public static object? Map(StoredEvent e) => e.Data is ReplyPosted r
+    public static object? Map(IEvent e) => e?.Data is ReplyPosted r
         ? new C.ReplyReceived(e.Id, e.Timestamp, r.AlertId, r.ReplyId, r.AreaCode, r.Category, r.Urgent)
         : null;
 
@@ -64,8 +70,8 @@ public static partial class ReplyEvents
     public static IReadOnlyList<string> Keywords(string body, IEnumerable<string> keywords) =>
         keywords.Where(k => Regex.IsMatch(body, $@"\b{Regex.Escape(k)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)).ToList();
 
-    public static async Task<Created<ReplyView>> Post(Guid id, ReplyRequest request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store,
-        TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    public static async Task<Created<ReplyView>> Post(Guid id, ReplyRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store,
+        EventStoreSettings settings, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var rules = new FieldErrors();
@@ -77,14 +83,19 @@ public static partial class ReplyEvents
         }
 
         rules.ThrowIfAny();
-        var (alert, _) = await store.AggregateStreamAsync<Alert>(Alert.StreamId(id), ct);
+        Alert alert;
+        await using (var query = store.QuerySession())
+        {
+            alert = (await query.LoadAsync<AlertDocument>(Alert.StreamId(id), ct))?.State ?? Alert.Initial;
+        }
+
         var sub = user.SubjectId();
         string? area;
-        await using (var conn = await store.DataSource.OpenConnectionAsync(ct))
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand(
             $"""
-            select coalesce((select a from {store.Schema}.subscribers s, unnest(s.area_codes) a where s.subscriber_id = @s and a = any(@areas) limit 1), @first)
-            where exists (select 1 from {store.Schema}.inbox_messages where alert_id = @a and subscriber_id = @s)
+            select coalesce((select a from {settings.Schema}.subscribers s, unnest(s.area_codes) a where s.subscriber_id = @s and a = any(@areas) limit 1), @first)
+            where exists (select 1 from {settings.Schema}.inbox_messages where alert_id = @a and subscriber_id = @s)
             """, conn))
         {
             cmd.Parameters.AddWithValue("s", sub);
@@ -104,20 +115,20 @@ public static partial class ReplyEvents
         var now = clock.GetUtcNow();
         var keywords = Keywords(body, configuration.GetSection("Messaging:UrgentKeywords").Get<string[]>() ?? []);
         var posted = new ReplyPosted(replyId, id, sub, body, category ?? alert.Type, area, keywords.Count > 0, keywords);
-        await using var session = store.OpenSession(new EventMetadata(UserId: sub));
-        session.StartStream(StreamId(replyId), "reply", [posted]);
-        session.Store(replyId.ToString(), new ReplyDocument(replyId, id, sub, body, posted.Category, area, posted.Urgent, keywords, now, now + ResponseTime, null, null, null));
-        session.Record(store.Schema, user, new Audit.Entry("collect", "reply", replyId.ToString(), "resident replied to an alert"));
-        try
+        var doc = await CommandPath.RunAsync(store, async (session, t) =>
         {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (ConcurrencyException)
-        {
-            // The same Idempotency-Key again: the first reply stands.
-        }
+            if (await session.LoadAsync<ReplyDocument>(replyId, t) is { } first)
+            {
+                // The same Idempotency-Key again (or a concurrent twin that won): the first reply stands.
+                return first;
+            }
 
-        var doc = await store.LoadAsync<ReplyDocument>(replyId.ToString(), ct) ?? throw new NotFoundException("Reply", replyId.ToString());
+            session.Events.StartStream(StreamId(replyId), posted);
+            var received = new ReplyDocument(replyId, id, sub, body, posted.Category, area, posted.Urgent, keywords, now, now + ResponseTime, null, null, null);
+            session.Store(received);
+            await session.AuditAsync(settings, user, new Audit.Entry("collect", "reply", replyId.ToString(), "resident replied to an alert"), t);
+            return received;
+        }, sub, ct);
         return TypedResults.Created($"/api/messaging/replies/{replyId}", View(doc, now));
     }
 
@@ -130,47 +141,60 @@ public static partial class ReplyEvents
 
     /// <summary>Replies for staff, urgent first then oldest; <c>overdue=true</c> lists the 72-hour breaches. Audited.</summary>
     public static async Task<Ok<IReadOnlyList<ReplyView>>> List(bool? overdue, bool? urgent, Guid? alertId, string? reason, ClaimsPrincipal user,
-        EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+        IQuerySession session, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var docs = await store.QueryAsync<ReplyDocument>(
-            """
-            (@overdue::boolean is not true or (data->>'answeredAt' is null and (data->>'dueBy')::timestamptz < @now))
-            and (@urgent::boolean is null or (data->>'urgent')::boolean = @urgent)
-            and (@alert::text is null or data->>'alertId' = @alert)
-            """,
-            new Dictionary<string, object?> { ["overdue"] = overdue, ["urgent"] = urgent, ["alert"] = alertId?.ToString(), ["now"] = now.UtcDateTime },
-            orderBy: "(data->>'urgent')::boolean desc, (data->>'receivedAt')::timestamptz", limit: 500, ct: ct);
+        var query = session.Query<ReplyDocument>().AsQueryable();
+        if (overdue == true)
+        {
+            query = query.Where(d => d.AnsweredAt == null && d.DueBy < now);
+        }
+
+        if (urgent is { } u)
+        {
+            query = query.Where(d => d.Urgent == u);
+        }
+
+        if (alertId is { } a)
+        {
+            query = query.Where(d => d.AlertId == a);
+        }
+
+        var docs = await query.OrderByDescending(d => d.Urgent).ThenBy(d => d.ReceivedAt).Take(500).ToListAsync(ct);
         var visible = docs.Where(d => user.CanActIn(d.AreaCode)).ToList();
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "replies", alertId?.ToString() ?? "all", reason ?? "replies list",
+        await settings.ConsultedAsync(user, new Audit.Entry("consult", "replies", alertId?.ToString() ?? "all", reason ?? "replies list",
             new { count = visible.Count, overdue, urgent }), ct);
         return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now)).ToList());
     }
 
     /// <summary>Staff answer a reply; the answer lands in the resident's inbox and stops the clock.</summary>
-    public static async Task<Ok<ReplyView>> Answer(Guid replyId, AnswerRequest request, ClaimsPrincipal user, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<ReplyView>> Answer(Guid replyId, AnswerRequest request, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings,
+        TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var rules = new FieldErrors();
         var answer = rules.Text("body", request.Body, 2000);
         rules.ThrowIfAny();
-        var doc = await store.LoadAsync<ReplyDocument>(replyId.ToString(), ct) ?? throw new NotFoundException("Reply", replyId.ToString());
-        user.RequireArea(doc.AreaCode);
-        if (doc.AnsweredAt is not null)
-        {
-            throw new ConflictException("reply-answered", "This reply has already been answered.");
-        }
-
         var now = clock.GetUtcNow();
-        var version = (await store.ReadStreamAsync(StreamId(replyId), ct)).Count;
-        await using var session = store.OpenSession(new EventMetadata(UserId: user.SubjectId()));
-        session.Append(StreamId(replyId), "reply", ExpectedVersion.Exactly(version), [new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId())]);
-        var answered = doc with { AnsweredAt = now, AnsweredBy = user.SubjectId(), Answer = answer };
-        session.Store(replyId.ToString(), answered);
-        session.Execute((conn, tx, t) => InboxWriter.AddAsync(conn, tx, store.Schema,
-            new InboxItem(Guid.CreateVersion7(), doc.SubscriberId, null, "reply-answer", "An answer to your reply", answer, "en"), t));
-        session.Record(store.Schema, user, new Audit.Entry("change", "reply", replyId.ToString(), "answered a resident's reply"));
-        await session.SaveChangesAsync(ct);
+        var answered = await CommandPath.RunAsync(store, async (session, t) =>
+        {
+            var doc = await session.LoadAsync<ReplyDocument>(replyId, t) ?? throw new NotFoundException("Reply", replyId.ToString());
+            user.RequireArea(doc.AreaCode);
+            if (doc.AnsweredAt is not null)
+            {
+                throw new ConflictException("reply-answered", "This reply has already been answered.");
+            }
+
+            // A reply's stream is posted (1), then answered (2): a second answer racing this one conflicts and is refused above on its retry.
+            session.Events.Append(StreamId(replyId), 2, new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId()));
+            var after = doc with { AnsweredAt = now, AnsweredBy = user.SubjectId(), Answer = answer };
+            session.Store(after);
+            var conn = await session.ConnectionInTransactionAsync(t);
+            await InboxWriter.AddAsync(conn, settings.Schema,
+                new InboxItem(Guid.CreateVersion7(), doc.SubscriberId, null, "reply-answer", "An answer to your reply", answer, "en"), t);
+            await session.AuditAsync(settings, user, new Audit.Entry("change", "reply", replyId.ToString(), "answered a resident's reply"), t);
+            return after;
+        }, user.SubjectId(), ct);
         return TypedResults.Ok(View(answered, now));
     }
 }

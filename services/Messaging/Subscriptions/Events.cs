@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
+using Marten;
 
 namespace Engagement.Messaging.Subscriptions;
 
@@ -51,14 +52,15 @@ public sealed record SubscriberErased(string SubscriberId, int Generation, strin
 
 public static class SubscriptionEventTypes
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        types.Register<SubscriptionSet>("subscription_set")
-            .Register<EmailAddressGiven>("subscription_email_given")
-            .Register<EmailAddressVerified>("subscription_email_verified")
-            .Register<PhoneNumberGiven>("subscription_phone_given")
-            .Register<ChannelUnsubscribed>("subscription_channel_unsubscribed")
-            .Register<SubscriberErased>("subscriber_erased");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.MapEventType<SubscriptionSet>("subscription_set");
+        options.Events.MapEventType<EmailAddressGiven>("subscription_email_given");
+        options.Events.MapEventType<EmailAddressVerified>("subscription_email_verified");
+        options.Events.MapEventType<PhoneNumberGiven>("subscription_phone_given");
+        options.Events.MapEventType<ChannelUnsubscribed>("subscription_channel_unsubscribed");
+        options.Events.MapEventType<SubscriberErased>("subscriber_erased");
     }
 }

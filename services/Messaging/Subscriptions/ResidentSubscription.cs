@@ -1,15 +1,20 @@
 using System.Text.Json.Serialization;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Delivery;
+using JasperFx.Events;
+using Marten.Events.Aggregation;
 
 namespace Engagement.Messaging.Subscriptions;
 
 /// <summary>
-/// A resident's subscription, rebuilt from its stream and also kept as its document (id = subscriber id) with the stream
-/// version, so a decision is one read. It is flat, not a state wrapped in a document, because the store encrypts only a
-/// document's own top-level <c>[PersonalData]</c> properties.
+/// A resident's subscription, rebuilt from its stream and kept inline as its snapshot document (id = the stream key)
+/// with the stream version, so a decision is one read. It is flat, not a state wrapped in a document, so that the
+/// session listener sees its personal fields and makes the subject's key in the same transaction. After an erasure it
+/// holds no personal field at all (so writing it never makes a key for the erased subject), and it remembers the next
+/// generation for a resident who subscribes again.
 /// </summary>
 public sealed record ResidentSubscription(
+    string Id,
     string SubscriberId,
     int Generation,
     [property: PersonalData] string? Postcode,
@@ -25,7 +30,8 @@ public sealed record ResidentSubscription(
     [property: PersonalData] string? Phone,
     bool Active,
     long Version,
-    DateTimeOffset? Updated) : IAggregate<ResidentSubscription>, IHasPersonalData
+    DateTimeOffset? Updated,
+    bool Erased) : IAggregate<ResidentSubscription>, IHasPersonalData
 {
     public const string StreamType = "subscription";
 
@@ -47,7 +53,11 @@ public sealed record ResidentSubscription(
         Enumerable.Range(1, Math.Max(1, generation)).Select(g => SubjectFor(subscriberId, g));
 
     public static ResidentSubscription Fresh(string subscriberId, int generation, long version) =>
-        new(subscriberId, generation, null, null, [], [], "en", null, null, null, false, null, null, false, version, null);
+        new(StreamId(subscriberId), subscriberId, generation, null, null, [], [], "en", null, null, null, false, null, null, false, version, null, false);
+
+    /// <summary>What is left once a resident is erased: nothing personal, and the generation a return would start.</summary>
+    public static ResidentSubscription ErasedAt(string subscriberId, int erasedGeneration, long version) =>
+        new(StreamId(subscriberId), subscriberId, erasedGeneration + 1, null, null, null, null, null, null, null, null, false, null, null, false, version, null, true);
 
     [JsonIgnore]
     string IHasPersonalData.DataSubjectId => SubjectFor(SubscriberId, Generation);
@@ -64,10 +74,11 @@ public sealed record ResidentSubscription(
     [JsonIgnore]
     public bool EmailActive => Email is not null && EmailVerified;
 
-    public ResidentSubscription Apply(object @event) => @event switch
+    public ResidentSubscription Evolve(object @event) => @event switch
     {
         SubscriptionSet e => this with
         {
+            Erased = false,
             SubscriberId = e.SubscriberId, Generation = e.Generation, Postcode = e.Postcode, PostcodeArea = e.PostcodeArea,
             Areas = e.Areas ?? [], Interests = e.Interests ?? [], Language = e.Language ?? "en", QuietStart = e.QuietStart, QuietEnd = e.QuietEnd,
             Active = true,
@@ -78,7 +89,7 @@ public sealed record ResidentSubscription(
         ChannelUnsubscribed { Channel: Channel.Email } => WithoutEmail(),
         ChannelUnsubscribed { Channel: Channel.Sms } => this with { Phone = null },
         ChannelUnsubscribed { Channel: LinkTokens.All } => WithoutEmail() with { Phone = null, Active = false },
-        SubscriberErased e => Fresh(e.SubscriberId, e.Generation, Version),
+        SubscriberErased e => ErasedAt(e.SubscriberId, e.Generation, Version),
         _ => this,
     };
 
@@ -86,7 +97,25 @@ public sealed record ResidentSubscription(
 }
 
 /// <summary>
-/// What is left of an erased resident: no personal field at all, so writing it never makes a key for the erased subject.
-/// It remembers the stream version and the generation, for a resident who subscribes again.
+/// The inline snapshot of each subscription stream, stamped with its stream key, version and the time of its last event.
+/// It lists the subscription's own events, so no other stream gets a subscription document.
 /// </summary>
-public sealed record ErasedResidentSubscription(string SubscriberId, int Generation, long Version, DateTimeOffset ErasedAt);
+public sealed class SubscriptionSnapshot : SingleStreamProjection<ResidentSubscription, string>
+{
+    public SubscriptionSnapshot()
+    {
+        IncludeType<SubscriptionSet>();
+        IncludeType<EmailAddressGiven>();
+        IncludeType<EmailAddressVerified>();
+        IncludeType<PhoneNumberGiven>();
+        IncludeType<ChannelUnsubscribed>();
+        IncludeType<SubscriberErased>();
+    }
+
+    public override ResidentSubscription? Evolve(ResidentSubscription? snapshot, string id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var next = (snapshot ?? ResidentSubscription.Initial).Evolve(e.Data);
+        return next with { Id = id, Version = e.Version, Updated = e.Timestamp == default ? next.Updated : e.Timestamp };
+    }
+}

@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Messaging.Delivery;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Subscriptions;
@@ -82,14 +83,14 @@ public static class SetSubscription
 
     /// <summary>PUT /me: subscribe, or change the whole subscription. 201 the first time, 200 after; If-Match optional.</summary>
     public static async Task<Results<Created<SubscriptionView>, Ok<SubscriptionView>>> Handle(
-        SubscribeRequest? request, HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, AreaDirectory areas,
+        SubscribeRequest? request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, AreaDirectory areas,
         SubscriptionMessages messages, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var wanted = SubscriptionRules.Validate(request, areas);
         var sub = user.SubjectId();
         var now = clock.GetUtcNow();
-        var change = await SubscriptionStore.ChangeAsync(store, sub, IfMatch(http.Request), s => Decide(s, wanted, now),
+        var change = await SubscriptionStore.ChangeAsync(store, settings, sub, http.Request.IfMatchVersion(), s => Decide(s, wanted, now),
             c => c.Created
                 ? new Audit.Entry("collect", "subscriber", sub, "resident subscribed", new { fields = ViewSubscription.PersonalFields(c.After) })
                 : new Audit.Entry("change", "subscriber", sub, "resident changed their subscription", new { fields = ChangedFields(c.Before, c.After) }),
@@ -108,7 +109,7 @@ public static class SetSubscription
             smsConfirmation = await messages.SendSmsConfirmationAsync(sub, after.Phone, ct);
         }
 
-        http.Response.Headers.ETag = ExpectedVersion.ToETag(after.Version);
+        http.Response.Headers.ETag = Requests.ETag(after.Version);
         var view = SubscriptionView.From(after) with { VerificationEmail = verification, SmsConfirmation = smsConfirmation };
         return change.Created ? TypedResults.Created(MePath, view) : TypedResults.Ok(view);
     }
@@ -118,11 +119,11 @@ public static class SetSubscription
     /// lost). The new link does not cancel the old one; both verify the same address.
     /// </summary>
     public static async Task<Ok<SubscriptionView>> ResendVerification(
-        ClaimsPrincipal user, EventStore.EventStore store, SubscriptionMessages messages, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, SubscriptionMessages messages, TimeProvider clock, CancellationToken ct)
     {
         var sub = user.SubjectId();
         var now = clock.GetUtcNow();
-        var change = await SubscriptionStore.ChangeAsync(store, sub, null, s =>
+        var change = await SubscriptionStore.ChangeAsync(store, settings, sub, null, s =>
             {
                 if (!s.Exists)
                 {
@@ -143,11 +144,5 @@ public static class SetSubscription
 
         var verification = await messages.SendVerificationAsync(sub, change.After.Email!, ct);
         return TypedResults.Ok(SubscriptionView.From(change.After) with { VerificationEmail = verification });
-    }
-
-    public static ExpectedVersion? IfMatch(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? null : request.RequireIfMatch();
     }
 }

@@ -5,12 +5,12 @@ namespace Engagement.Messaging.Subscriptions;
 
 /// <summary>
 /// Keeps <c>messaging.subscribers</c>, the plain targeting table alerts are resolved against, in step with the
-/// subscription. Always written through the session that appends the subscription's events, so the two never disagree.
+/// subscription. Always written on the connection of the session that appends the subscription's events, in its transaction, so the two never disagree.
 /// It holds no contact details: only whether email and SMS may be used.
 /// </summary>
 public static class SubscriberTable
 {
-    public static async Task UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, ResidentSubscription s, DateTimeOffset now, CancellationToken ct)
+    public static async Task UpsertAsync(NpgsqlConnection conn, string schema, ResidentSubscription s, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(s);
         await using var cmd = new NpgsqlCommand(
@@ -20,7 +20,7 @@ public static class SubscriberTable
             on conflict (subscriber_id) do update set area_codes = excluded.area_codes, interests = excluded.interests,
                 email_verified = excluded.email_verified, sms_enabled = excluded.sms_enabled, language = excluded.language,
                 quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, active = excluded.active, updated = excluded.updated
-            """, conn, tx);
+            """, conn);
         cmd.Parameters.AddWithValue("id", s.SubscriberId);
         cmd.Parameters.Add(new NpgsqlParameter("areas", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = s.AlertAreas.ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("interests", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = (s.Interests ?? []).ToArray() });
@@ -35,13 +35,13 @@ public static class SubscriberTable
     }
 
     /// <summary>
-    /// Everything of the resident's outside the event store: targeting, inbox, delivery records and the fatigue budget.
-    /// It runs in the erasure's own transaction, with the session's erasure of their keys (EraseSubject), so an erasure
+    /// Everything of the resident's outside Marten's tables: targeting, inbox, delivery records and the fatigue budget.
+    /// It runs on the erasure session's connection, in its transaction, with the erasure of their keys (EraseSubject), so an erasure
     /// is never half done: either the keys and the rows go with the erasure event, or none of them does.
     /// </summary>
-    public static async Task EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string subscriberId, CancellationToken ct)
+    public static async Task EraseAsync(NpgsqlConnection conn, string schema, string subscriberId, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn, tx)
+        await using var batch = new NpgsqlBatch(conn)
         {
             BatchCommands =
             {

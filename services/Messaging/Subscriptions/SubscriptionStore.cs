@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 
 namespace Engagement.Messaging.Subscriptions;
 
@@ -11,70 +12,60 @@ public sealed record SubscriptionChange(ResidentSubscription Before, ResidentSub
 }
 
 /// <summary>
-/// Loads a subscription and saves a decision about it: the events, the document, the targeting row and the audit entry
-/// in one transaction. Without If-Match a change that lost a race is decided again against what won (a link followed
-/// while the resident saves, say); with If-Match it is the caller's to resolve (412).
+/// Loads a subscription and saves a decision about it through the one command path: the events, the inline snapshot,
+/// the targeting row and the audit entry in one transaction. Without If-Match a change that lost a race is decided
+/// again against what won (a link followed while the resident saves, say); with If-Match it is the caller's to
+/// resolve (412).
 /// </summary>
 public static class SubscriptionStore
 {
-    private const int Attempts = 3;
-
-    /// <summary>The live subscription, or a fresh one: generation 1, or the next generation after an erasure.</summary>
-    public static async Task<(ResidentSubscription State, bool Erased)> LoadAsync(EventStore.EventStore store, string subscriberId, CancellationToken ct)
+    /// <summary>The subscription as it stands: the live one, what an erasure left, or a fresh one (generation 1).</summary>
+    public static async Task<ResidentSubscription> LoadAsync(IQuerySession session, string subscriberId, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        if (await store.LoadAsync<ResidentSubscription>(subscriberId, ct) is { } live)
-        {
-            return (live, false);
-        }
-
-        return await store.LoadAsync<ErasedResidentSubscription>(subscriberId, ct) is { } erased
-            ? (ResidentSubscription.Fresh(subscriberId, erased.Generation + 1, erased.Version), true)
-            : (ResidentSubscription.Fresh(subscriberId, 1, 0), false);
+        ArgumentNullException.ThrowIfNull(session);
+        return await session.LoadAsync<ResidentSubscription>(ResidentSubscription.StreamId(subscriberId), ct)
+               ?? ResidentSubscription.Fresh(subscriberId, 1, 0);
     }
 
-    public static async Task<SubscriptionChange> ChangeAsync(
-        EventStore.EventStore store, string subscriberId, ExpectedVersion? ifMatch, Func<ResidentSubscription, IReadOnlyList<object>> decide,
+    /// <summary>
+    /// Load, decide, append: <paramref name="decide"/> sees the subscription as it is (a fresh one for a resident with
+    /// no stream yet), and <paramref name="alsoSave"/> adds work for the same transaction given the change.
+    /// </summary>
+    public static async Task<SubscriptionChange> RunAsync(
+        IDocumentStore store, string subscriberId, long? ifMatch, Func<ResidentSubscription, IReadOnlyList<object>> decide,
+        Func<IDocumentSession, SubscriptionChange, CancellationToken, Task> alsoSave, string user, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(alsoSave);
+        var before = ResidentSubscription.Fresh(subscriberId, 1, 0);
+        IReadOnlyList<object> events = [];
+        var result = await CommandPath.HandleAsync<ResidentSubscription>(store, ResidentSubscription.StreamId(subscriberId), ifMatch,
+            (s, version) =>
+            {
+                // A stream that does not exist yet folds to the initial state, which does not know whose it is.
+                before = s.SubscriberId.Length == 0 ? ResidentSubscription.Fresh(subscriberId, 1, version) : s with { Version = version };
+                events = decide(before);
+                return events;
+            },
+            (session, after, t) => alsoSave(session, new SubscriptionChange(before, Stamped(after, before, events, now), events), t), user, ct);
+        return new SubscriptionChange(before, Stamped(result.State, before, events, now), result.Events);
+    }
+
+    private static ResidentSubscription Stamped(ResidentSubscription after, ResidentSubscription before, IReadOnlyList<object> events, DateTimeOffset now) =>
+        events.Count == 0 ? before : after with { Id = before.Id, SubscriberId = before.SubscriberId, Version = before.Version + events.Count, Updated = now };
+
+    /// <summary>A change to what the resident told us: the targeting row follows it, and it is audited, in its transaction.</summary>
+    public static Task<SubscriptionChange> ChangeAsync(
+        IDocumentStore store, EventStoreSettings settings, string subscriberId, long? ifMatch, Func<ResidentSubscription, IReadOnlyList<object>> decide,
         Func<SubscriptionChange, Audit.Entry> audit, ClaimsPrincipal actor, DateTimeOffset now, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(audit);
-        for (var attempt = 1; ; attempt++)
+        return RunAsync(store, subscriberId, ifMatch, decide, async (session, change, t) =>
         {
-            var (before, erased) = await LoadAsync(store, subscriberId, ct);
-            if (ifMatch is { } expected && expected.Value != before.Version)
-            {
-                throw new ConcurrencyException(ResidentSubscription.StreamId(subscriberId), expected.Value ?? 0, before.Version, VersionSource.IfMatch);
-            }
-
-            var events = decide(before);
-            if (events.Count == 0)
-            {
-                return new SubscriptionChange(before, before, events);
-            }
-
-            var after = events.Aggregate(before, (s, e) => s.Apply(e)) with { Version = before.Version + events.Count, Updated = now };
-            var change = new SubscriptionChange(before, after, events);
-            await using var session = store.OpenSession(new EventMetadata(UserId: actor.SubjectId()));
-            session.Append(ResidentSubscription.StreamId(subscriberId), ResidentSubscription.StreamType, ifMatch ?? ExpectedVersion.Exactly(before.Version), events);
-            session.Store(subscriberId, after);
-            if (erased)
-            {
-                session.Delete<ErasedResidentSubscription>(subscriberId);
-            }
-
-            session.Execute((conn, tx, t) => SubscriberTable.UpsertAsync(conn, tx, store.Schema, after, now, t));
-            session.Record(store.Schema, actor, audit(change));
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return change;
-            }
-            catch (ConcurrencyException) when (ifMatch is null && attempt < Attempts)
-            {
-            }
-        }
+            await SubscriberTable.UpsertAsync(await session.ConnectionInTransactionAsync(t), settings.Schema, change.After, now, t);
+            await session.AuditAsync(settings, actor, audit(change), t);
+        }, actor.SubjectId(), now, ct);
     }
 
     /// <summary>

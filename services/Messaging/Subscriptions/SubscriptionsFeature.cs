@@ -1,3 +1,5 @@
+using JasperFx.Events.Projections;
+using Marten;
 using Engagement.ServiceDefaults;
 
 namespace Engagement.Messaging.Subscriptions;
@@ -5,10 +7,13 @@ namespace Engagement.Messaging.Subscriptions;
 /// <summary>Resident subscriptions, email verification and one-click unsubscribe: event types, services and endpoints.</summary>
 public static class SubscriptionsFeature
 {
-    public static void Register(Engagement.EventStore.EventTypes types)
+    /// <summary>The events and the inline snapshot each decision reads.</summary>
+    public static void Register(StoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(types);
-        SubscriptionEventTypes.Register(types);
+        ArgumentNullException.ThrowIfNull(options);
+        SubscriptionEventTypes.Register(options);
+        options.Schema.For<ResidentSubscription>().DocumentAlias("resident_subscription");
+        options.Projections.Add(new SubscriptionSnapshot(), ProjectionLifecycle.Inline);
     }
 
     public static void AddServices(IServiceCollection services)

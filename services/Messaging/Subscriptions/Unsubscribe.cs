@@ -1,5 +1,7 @@
 using Engagement.Messaging.Delivery;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Subscriptions;
@@ -54,7 +56,7 @@ public static class Unsubscribe
 
     /// <summary>POST: unsubscribes. Answers 200 also when there was nothing left to stop.</summary>
     public static async Task<Results<ContentHttpResult, Ok<LinkOutcome>>> Handle(
-        string? token, HttpContext http, LinkTokens links, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+        string? token, HttpContext http, LinkTokens links, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(links);
@@ -67,7 +69,7 @@ public static class Unsubscribe
         }
 
         var sub = link.SubscriberId;
-        var change = await SubscriptionStore.ChangeAsync(store, sub, null, s => Decide(s, link.Channel, via),
+        var change = await SubscriptionStore.ChangeAsync(store, settings, sub, null, s => Decide(s, link.Channel, via),
             c => new Audit.Entry("change", "subscriber", sub, via == ViaOneClick ? "one-click unsubscribe" : "unsubscribe link",
                 new { channel = link.Channel, fields = SetSubscription.ChangedFields(c.Before, c.After) }),
             SubscriptionStore.ViaLink(sub), clock.GetUtcNow(), ct);

@@ -1,4 +1,6 @@
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Subscriptions;
@@ -28,13 +30,13 @@ public static class VerifyEmail
     }
 
     public static async Task<Results<ContentHttpResult, Ok<LinkOutcome>>> Handle(
-        string? token, HttpContext http, LinkTokens links, EventStore.EventStore store, TimeProvider clock, CancellationToken ct)
+        string? token, HttpContext http, LinkTokens links, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(links);
         var link = links.ReadVerification(token);
         var sub = link.SubscriberId;
-        var change = await SubscriptionStore.ChangeAsync(store, sub, null, s => Decide(s, link, links),
+        var change = await SubscriptionStore.ChangeAsync(store, settings, sub, null, s => Decide(s, link, links),
             _ => new Audit.Entry("change", "subscriber", sub, "email verification link followed", new { fields = new[] { "emailVerified" } }),
             SubscriptionStore.ViaLink(sub), clock.GetUtcNow(), ct);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Messaging.Subscriptions;
@@ -56,18 +57,19 @@ public static class ViewSubscription
             "You have no subscription. PUT /api/messaging/subscriptions/me to subscribe.");
 
     /// <summary>GET /me: the resident's own subscription, contact details included. The read is audited, with no reason needed.</summary>
-    public static async Task<Ok<SubscriptionView>> Handle(HttpContext http, ClaimsPrincipal user, EventStore.EventStore store, CancellationToken ct)
+    public static async Task<Ok<SubscriptionView>> Handle(
+        HttpContext http, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         var sub = user.SubjectId();
-        var (s, _) = await SubscriptionStore.LoadAsync(store, sub, ct);
+        var s = await SubscriptionStore.LoadAsync(session, sub, ct);
         if (!s.Exists)
         {
             throw NotSubscribed();
         }
 
-        await Audit.RecordAsync(store, user, new Audit.Entry("consult", "subscriber", sub, null, new { fields = PersonalFields(s) }), ct);
-        http.Response.Headers.ETag = ExpectedVersion.ToETag(s.Version);
+        await settings.ConsultedAsync(user, new Audit.Entry("consult", "subscriber", sub, null, new { fields = PersonalFields(s) }), ct);
+        http.Response.Headers.ETag = Requests.ETag(s.Version);
         return TypedResults.Ok(SubscriptionView.From(s));
     }
 
