@@ -34,17 +34,9 @@ public static class Setup
         ArgumentNullException.ThrowIfNull(services);
         services.AddSingleton(sp =>
         {
-            var builder = new NpgsqlDataSourceBuilder(connectionString(sp));
-            // Marten's statements repeat constantly; preparing them saves the server a parse and plan each time.
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
-            {
-                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-                builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-            }
-
             var schemaSteps = new SchemaSteps();
             steps?.Invoke(schemaSteps, sp);
-            return new EventStoreSettings(schema, builder.Build(), schemaSteps);
+            return new EventStoreSettings(schema, CreateDataSource(connectionString(sp)), schemaSteps);
         });
         services.AddSingleton<SubjectKeyReader>();
         // Registered before Marten's own hosted services, so the schema exists before the daemon starts.
@@ -62,6 +54,20 @@ public static class Setup
             })
             .UseLightweightSessions()
             .AddAsyncDaemon(daemon);
+    }
+
+    /// <summary>The data source of every service's store (Marten's and the service's plain tables), tuned for Marten.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Marten's statements repeat constantly; preparing them saves the server a parse and plan each time.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.Build();
     }
 
     /// <summary>The conventions, on their own so tests and benchmarks can build a store the same way.</summary>

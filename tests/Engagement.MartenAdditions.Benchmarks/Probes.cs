@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 
-namespace Engagement.EventStore.Benchmarks;
+namespace Engagement.MartenAdditions.Benchmarks;
 
 /// <summary>
 /// CPU over a phase from /proc: the whole machine, this process (the client) and every <c>postgres</c> process (the
