@@ -48,19 +48,4 @@ public static class Audit
         cmd.Parameters.AddWithValue("detail", entry.Detail is null ? DBNull.Value : JsonSerializer.Serialize(entry.Detail));
         await cmd.ExecuteNonQueryAsync(ct);
     }
-
-    /// <summary>Records a consultation or disclosure (a read) in its own transaction.</summary>
-    public static async Task RecordAsync(EventStore.EventStore store, ClaimsPrincipal? actor, Entry entry, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        await using var conn = await store.DataSource.OpenConnectionAsync(ct);
-        await RecordAsync(conn, null, store.Schema, actor, entry, ct);
-    }
-
-    /// <summary>Records a change with the session that makes it, so both commit or neither does.</summary>
-    public static void Record(this EventStore.DocumentSession session, string schema, ClaimsPrincipal? actor, Entry entry)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        session.Execute((conn, tx, ct) => RecordAsync(conn, tx, schema, actor, entry, ct));
-    }
 }

@@ -1,4 +1,3 @@
-using Engagement.EventStore;
 using Engagement.MartenAdditions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,40 +22,6 @@ public static class Extensions
         builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
             k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024);
-        return builder;
-    }
-
-    /// <summary>
-    /// The service's event store in its own database (<c>ConnectionStrings:EventStore</c>) and schema. When
-    /// <paramref name="publicEvents"/> is given, the relay publishes those events to the broker.
-    /// </summary>
-    public static WebApplicationBuilder AddEngagementEventStore(this WebApplicationBuilder builder, string schema, Action<EventStore.EventStore>? configure = null, EventStore.IntegrationEventMap? publicEvents = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        // Configuration is read when the store is first resolved, not here, so hosts and tests can still override it.
-        builder.Services.AddEventStore(sp =>
-        {
-            var config = sp.GetRequiredService<IConfiguration>();
-            var options = new EventStoreOptions
-            {
-                ConnectionString = config.GetConnectionString("EventStore")
-                                   ?? throw new InvalidOperationException("ConnectionStrings:EventStore is not set."),
-                Schema = config["EventStore:Schema"] ?? schema,
-            };
-            if (config.GetValue<int?>("EventStore:PollIntervalMs") is { } poll)
-            {
-                options.PollInterval = TimeSpan.FromMilliseconds(poll);
-            }
-
-            options.AddMigrations(Audit.Component, Audit.Migrations);
-            return options;
-        }, configure);
-        builder.Services.AddHealthChecks().AddCheck<Health.PostgresCheck>("postgres", tags: [Health.Ready]);
-        if (publicEvents is not null)
-        {
-            builder.Services.AddSingleton<ISubscription>(sp => new EventStore.Relay(publicEvents, sp.GetRequiredService<EventStore.IEventPublisher>()));
-        }
-
         return builder;
     }
 
@@ -132,13 +97,6 @@ public static class Extensions
                 })
                 .RequireAuthorization(Roles.Admin)
                 .WithSummary("How far each async projection and the relay are behind the event log's head.");
-        }
-        else if (app.Services.GetService<EventStore.EventStore>() is not null)
-        {
-            api.MapGet("/admin/subscriptions", async (EventStore.EventStore store, SubscriptionRunner runner, CancellationToken ct) =>
-                    Results.Ok(new { active = runner.IsActive, subscriptions = await Progression.ListAsync(store, ct) }))
-                .RequireAuthorization(Roles.Admin)
-                .WithSummary("Checkpoints of the async projections and the relay, and how far each is behind.");
         }
 
         return app;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Engagement.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -42,9 +41,7 @@ public static class Health
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(2));
                 // Not the Marten data source's ConnectionString: Npgsql leaves the password out of it, so every check failed.
-                var connectionString = services.GetService(typeof(Engagement.MartenAdditions.EventStoreSettings)) is not null
-                    ? ((IConfiguration)services.GetService(typeof(IConfiguration))!).GetConnectionString("EventStore")
-                    : ((Engagement.EventStore.EventStore)services.GetService(typeof(Engagement.EventStore.EventStore))!).Options.ConnectionString;
+                var connectionString = ((IConfiguration)services.GetService(typeof(IConfiguration))!).GetConnectionString("EventStore");
                 var b = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 2, Pooling = false };
                 await using var conn = new NpgsqlConnection(b.ConnectionString);
                 await conn.OpenAsync(timeout.Token);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,21 +51,16 @@ public static class Messaging
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
-        builder.Services.AddSingleton<BusEventPublisher>();
-        builder.Services.AddSingleton<IEventPublisher>(sp => sp.GetRequiredService<BusEventPublisher>());
-        builder.Services.AddSingleton<Engagement.MartenAdditions.IEventPublisher>(sp => sp.GetRequiredService<BusEventPublisher>());
+        builder.Services.AddSingleton<IEventPublisher, BusEventPublisher>();
     }
 
     /// <summary>
     /// Publishes relay batches. Each message's id is its source event's id, and its span is parented on the trace that
     /// wrote the event, so the consumer's trace id is the one the original request had.
     /// </summary>
-    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher, Engagement.MartenAdditions.IEventPublisher
+    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher
     {
-        public Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
-            PublishAsync(messages.Select(m => new Engagement.MartenAdditions.OutgoingMessage(m.MessageId, m.Message, m.Metadata.TraceParent, m.Metadata.CorrelationId, m.OccurredAt)).ToList(), ct);
-
-        public async Task PublishAsync(IReadOnlyList<Engagement.MartenAdditions.OutgoingMessage> messages, CancellationToken ct)
+        public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
         {
             // Publisher confirms are on: each publish completes when the broker has the message. Up to 100 are in flight.
             foreach (var chunk in messages.Chunk(100))
@@ -74,7 +69,7 @@ public static class Messaging
             }
         }
 
-        private async Task PublishOneAsync(Engagement.MartenAdditions.OutgoingMessage m, CancellationToken ct)
+        private async Task PublishOneAsync(OutgoingMessage m, CancellationToken ct)
         {
             ActivityContext.TryParse(m.TraceParent, null, out var parent);
             using var activity = source.StartActivity("relay " + m.Message.GetType().Name, ActivityKind.Producer, parent);

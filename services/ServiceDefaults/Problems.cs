@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Engagement.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -60,13 +59,7 @@ public static partial class Problems
         // with a clear detail instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
-        {
-            var defaults = Serializer.CreateOptions();
-            foreach (var c in defaults.Converters)
-            {
-                o.SerializerOptions.Converters.Add(c);
-            }
-        });
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
     }
 
     public static void UseProblemResponses(this WebApplication app)
@@ -103,20 +96,6 @@ public static partial class Problems
             var problem = exception switch
             {
                 DomainException d => FromDomain(d),
-                ConcurrencyException c when c.VersionSource == VersionSource.IfMatch => new ProblemDetails
-                {
-                    Status = StatusCodes.Status412PreconditionFailed,
-                    Type = TypeBase + "stale-version",
-                    Title = "The resource has changed since you read it.",
-                    Detail = $"If-Match named version {c.Expected}; it is now at version {c.Actual}. Read it again and retry.",
-                },
-                ConcurrencyException c => new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict,
-                    Type = TypeBase + "concurrent-change",
-                    Title = "Somebody else changed this at the same moment.",
-                    Detail = c.Actual is null ? "It was created by another request first." : "Read it again and retry.",
-                },
                 Engagement.MartenAdditions.StaleVersionException c => new ProblemDetails
                 {
                     Status = StatusCodes.Status412PreconditionFailed,
@@ -131,7 +110,7 @@ public static partial class Problems
                     Title = "Somebody else changed this at the same moment.",
                     Detail = "Read it again and retry.",
                 },
-                SubjectErasedException or Engagement.MartenAdditions.SubjectErasedException => new ProblemDetails
+                Engagement.MartenAdditions.SubjectErasedException => new ProblemDetails
                 {
                     Status = StatusCodes.Status410Gone,
                     Type = TypeBase + "erased",

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Engagement.EventStore;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace Engagement.ServiceDefaults;
@@ -10,10 +10,10 @@ namespace Engagement.ServiceDefaults;
 public static class Requests
 {
     /// <summary>
-    /// The expected version from If-Match. A change that must not overwrite someone else's answers 428 without it, and
-    /// 400 when it is not a version this API issued.
+    /// The stream version If-Match names. A change that must not overwrite someone else's answers 428 without it, and
+    /// 400 when it is not a version this API issued (<c>"7"</c> or <c>W/"7"</c>).
     /// </summary>
-    public static ExpectedVersion RequireIfMatch(this HttpRequest request)
+    public static long RequireIfMatchVersion(this HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers.IfMatch.ToString();
@@ -23,19 +23,16 @@ public static class Requests
                 "Send the ETag you last read in If-Match, so that a change made meanwhile by somebody else is not overwritten.");
         }
 
-        return ExpectedVersion.FromIfMatch(header)
-               ?? throw new ValidationFailedException(new Dictionary<string, string[]> { ["If-Match"] = ["Use the ETag value returned by this API, such as \"3\"."] });
-    }
+        var text = header.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
 
-    /// <summary>If-Match when sent, otherwise the version the caller's command was decided against.</summary>
-    public static ExpectedVersion IfMatchOr(this HttpRequest request, long version)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return string.IsNullOrWhiteSpace(request.Headers.IfMatch.ToString()) ? ExpectedVersion.Exactly(version) : request.RequireIfMatch();
+        return long.TryParse(text.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
+            ? version
+            : throw new ValidationFailedException(new Dictionary<string, string[]> { ["If-Match"] = ["Use the ETag value returned by this API, such as \"3\"."] });
     }
-
-    /// <summary>The stream version If-Match names, for the Marten command path; 428 without one (see RequireIfMatch).</summary>
-    public static long RequireIfMatchVersion(this HttpRequest request) => request.RequireIfMatch().Value!.Value;
 
     /// <summary>The stream version If-Match names, or null when none was sent (decide against the current version).</summary>
     public static long? IfMatchVersion(this HttpRequest request)
@@ -45,7 +42,7 @@ public static class Requests
     }
 
     /// <summary>The ETag a response carries for a stream version; If-Match sends it back.</summary>
-    public static string ETag(long version) => ExpectedVersion.ToETag(version);
+    public static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     /// <summary>
     /// The id of the resource a create makes. With an Idempotency-Key it is derived from the key and the caller, so a

@@ -3,13 +3,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Engagement.Contracts;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Store = Engagement.EventStore.EventStore;
 
 namespace Engagement.ServiceDefaults.Tests;
 
@@ -24,7 +23,7 @@ public sealed class ConsumedMessages
     public ConcurrentQueue<ConsumedSurgery> All { get; } = new();
 }
 
-public sealed class TestSurgeryScheduledConsumer(ConsumedMessages consumed, Store store) : IConsumer<SurgeryScheduled>
+public sealed class TestSurgeryScheduledConsumer(ConsumedMessages consumed, Marten.IDocumentStore store) : IConsumer<SurgeryScheduled>
 {
     public const string Name = "test-surgery-scheduled";
 
@@ -64,7 +63,7 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults("test-b");
-                builder.AddEngagementEventStore("b");
+                builder.AddMartenEventStore("b");
                 builder.AddMessaging(x => x.AddConsumer<TestSurgeryScheduledConsumer>());
                 builder.Services.AddSingleton<ConsumedMessages>();
             },
@@ -75,9 +74,9 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults("test-a");
-                builder.AddEngagementEventStore(
+                builder.AddMartenEventStore(
                     "a",
-                    store => store.Types.Register<SomeDomainEvent>("some_domain_event"),
+                    (store, _) => store.Events.MapEventType<SomeDomainEvent>("some_domain_event"),
                     publicEvents: e => e.Data is SomeDomainEvent d
                         ? new SurgeryScheduled(e.Id, e.Timestamp, d.SurgeryId, d.AreaCode, d.Title, d.StartsAt, d.StartsAt.AddHours(1),
                             new VenueInfo("Bulwell Library", "Commercial Road", "NG6 8HD", Accessible: true, PrivateRoom: true), 12, ["parking"])
@@ -87,11 +86,14 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
             app =>
             {
                 app.UseServiceDefaults();
-                app.MapPost("/things", async (Store store, CancellationToken ct) =>
+                app.MapPost("/things", async (Marten.IDocumentStore store, CancellationToken ct) =>
                 {
                     var id = Guid.CreateVersion7();
-                    await store.AppendAsync($"thing-{id}", "thing", ExpectedVersion.NoStream,
-                        [new SomeDomainEvent(id, "bulwell", "Beat surgery", DateTimeOffset.UtcNow.AddDays(7))], ct: ct);
+                    await CommandPath.RunAsync(store, (session, _) =>
+                    {
+                        session.Events.StartStream($"thing-{id}", new SomeDomainEvent(id, "bulwell", "Beat surgery", DateTimeOffset.UtcNow.AddDays(7)));
+                        return Task.FromResult(true);
+                    }, ct: ct);
                     return Results.Ok(new { id });
                 }).AllowAnonymous();
             });
@@ -127,8 +129,9 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<Created>())!.Id;
-        var written = Assert.Single(await _a.Services.GetRequiredService<Store>().ReadStreamAsync($"thing-{id}"));
-        Assert.Contains(traceId.ToString(), written.Metadata.TraceParent, StringComparison.Ordinal);
+        await using var query = _a.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var written = Assert.Single(await query.Events.FetchStreamAsync($"thing-{id}"));
+        Assert.Contains(traceId.ToString(), Relay.TraceParentOf(written), StringComparison.Ordinal);
 
         var consumed = _b!.Services.GetRequiredService<ConsumedMessages>();
         await TestInfrastructure.EventuallyAsync(
@@ -142,7 +145,8 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
         Assert.Equal(id, message.Message.SurgeryId);
         Assert.Equal("bulwell", message.Message.AreaCode);
         Assert.Equal(traceId.ToString(), message.TraceId);
-        Assert.True(await _b.Services.GetRequiredService<Store>().IsProcessedAsync(written.Id, TestSurgeryScheduledConsumer.Name));
+        await using var inbox = _b.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        Assert.NotNull(await inbox.LoadAsync<InboxEntry>(InboxEntry.IdFor(TestSurgeryScheduledConsumer.Name, written.Id)));
     }
 
     private sealed record Created(Guid Id);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Engagement.EventStore;
+using Engagement.MartenAdditions;
 using Engagement.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -34,8 +34,8 @@ public sealed class ProblemsApp : IAsyncLifetime
             })).AllowAnonymous();
             app.MapGet("/missing", IResult () => throw new NotFoundException("Surgery", "s-42")).AllowAnonymous();
             app.MapGet("/clash", IResult () => throw new ConflictException("officer-clash", "The officer is already holding a surgery then.")).AllowAnonymous();
-            app.MapGet("/stale", IResult () => throw new ConcurrencyException("surgery-1", 3, 5, VersionSource.IfMatch)).AllowAnonymous();
-            app.MapGet("/race", IResult () => throw new ConcurrencyException("surgery-1", 3, 4, VersionSource.Internal)).AllowAnonymous();
+            app.MapGet("/stale", IResult () => throw new StaleVersionException("surgery-1", 3, 5)).AllowAnonymous();
+            app.MapGet("/race", IResult () => throw new WriteConflictException("surgery-1", new InvalidOperationException("another writer"))).AllowAnonymous();
             app.MapGet("/staff-only", () => "ok");
         },
         // Development is where a stack trace would most likely leak, so the strictest place to check.

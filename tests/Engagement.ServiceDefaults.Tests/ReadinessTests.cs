@@ -121,7 +121,7 @@ public sealed class ReadinessTests : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults("test-ready");
-                builder.AddEngagementEventStore("ready");
+                builder.AddMartenEventStore("ready");
             },
             app => app.UseServiceDefaults());
     }

@@ -41,7 +41,6 @@ public sealed class TestApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Auth:SigningKey"] = TestTokens.KeyBase64,
-            ["EventStore:PollIntervalMs"] = "50",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Configuration.AddInMemoryCollection(settings);
