@@ -63,9 +63,7 @@ public static class CommandPath
         for (var attempt = 1; ; attempt++)
         {
             using var scope = PersonalDataScope.Begin();
-            await using var session = store.LightweightSession();
-            Relay.StampTrace(session);
-            session.LastModifiedBy = user;
+            await using var session = OpenSession(store, user);
             try
             {
                 var stream = ifMatch is { } expected
@@ -122,9 +120,7 @@ public static class CommandPath
         for (var attempt = 1; ; attempt++)
         {
             using var scope = PersonalDataScope.Begin();
-            await using var session = store.LightweightSession();
-            Relay.StampTrace(session);
-            session.LastModifiedBy = user;
+            await using var session = OpenSession(store, user);
             try
             {
                 var result = await build(session, ct);
@@ -136,6 +132,15 @@ public static class CommandPath
                 await Task.Delay(Backoff(attempt), ct);
             }
         }
+    }
+
+    /// <summary>A session for one attempt: it names the user on its events and carries the request's trace to the relay.</summary>
+    private static IDocumentSession OpenSession(IDocumentStore store, string? user)
+    {
+        var session = store.LightweightSession();
+        Relay.StampTrace(session);
+        session.LastModifiedBy = user;
+        return session;
     }
 
     /// <summary>A write that lost to a concurrent one: another append, another creator, or another new subject key.</summary>

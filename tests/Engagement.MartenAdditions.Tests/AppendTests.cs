@@ -5,20 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Engagement.MartenAdditions.Tests;
 
 /// <summary>Races made real: one writer's transaction is held open while the other tries, so both really overlap.</summary>
-public sealed class AppendTests : IAsyncLifetime
+public sealed class AppendTests : DatabasePerTest
 {
-    // A database per test: hosts on one database elect one daemon between them, so tests must not share one.
-    private readonly MartenFixture fixture = new();
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-
-    public Task DisposeAsync() => fixture.DisposeAsync();
-
     [Fact]
     public async Task concurrent_appends_to_one_stream_have_exactly_one_winner()
     {
-        var first = await fixture.StartHostAsync(new RecordingPublisher(), "one-first", daemon: false);
-        var second = await fixture.StartHostAsync(new RecordingPublisher(), "one-second", daemon: false);
+        var first = await Fixture.StartHostAsync(new RecordingPublisher(), "one-first", daemon: false);
+        var second = await Fixture.StartHostAsync(new RecordingPublisher(), "one-second", daemon: false);
         var stream = $"race-{Guid.NewGuid():N}";
         var store = second.Services.GetRequiredService<IDocumentStore>();
         await using (var s = store.LightweightSession())
@@ -31,7 +24,7 @@ public sealed class AppendTests : IAsyncLifetime
         await using var loser = store.LightweightSession();
         var loserStream = await loser.Events.FetchForWriting<Tally>(stream, 1);
         var winnerMark = Guid.NewGuid();
-        await using var hold = await HeldSave.StartAsync(fixture, first.Services.GetRequiredService<IDocumentStore>(), "one-first",
+        await using var hold = await HeldSave.StartAsync(Fixture, first.Services.GetRequiredService<IDocumentStore>(), "one-first",
             s => s.Events.Append(stream, 2, new ThingHappened(Guid.Empty, winnerMark)));
 
         loserStream.AppendOne(new ThingHappened(Guid.Empty, Guid.NewGuid()));
@@ -50,11 +43,11 @@ public sealed class AppendTests : IAsyncLifetime
     [Fact]
     public async Task two_creators_of_one_new_stream_have_exactly_one_winner()
     {
-        var first = await fixture.StartHostAsync(new RecordingPublisher(), "new-first", daemon: false);
-        var second = await fixture.StartHostAsync(new RecordingPublisher(), "new-second", daemon: false);
+        var first = await Fixture.StartHostAsync(new RecordingPublisher(), "new-first", daemon: false);
+        var second = await Fixture.StartHostAsync(new RecordingPublisher(), "new-second", daemon: false);
         var stream = $"new-{Guid.NewGuid():N}";
         var winnerMark = Guid.NewGuid();
-        await using var hold = await HeldSave.StartAsync(fixture, first.Services.GetRequiredService<IDocumentStore>(), "new-first",
+        await using var hold = await HeldSave.StartAsync(Fixture, first.Services.GetRequiredService<IDocumentStore>(), "new-first",
             s => s.Events.StartStream(stream, new ThingHappened(Guid.Empty, winnerMark)));
 
         var store = second.Services.GetRequiredService<IDocumentStore>();
@@ -64,7 +57,7 @@ public sealed class AppendTests : IAsyncLifetime
             s.Events.StartStream(stream, new ThingHappened(Guid.Empty, Guid.NewGuid()));
             await s.SaveChangesAsync();
         });
-        await fixture.WaitUntilBlockedAsync("new-second");
+        await Fixture.WaitUntilBlockedAsync("new-second");
         await hold.CommitAsync();
         var e = await Assert.ThrowsAnyAsync<Exception>(() => losing);
         Assert.True(CommandPath.IsConflict(e), $"a concurrency failure, not {e.GetType().Name}: {e.Message}");
@@ -77,7 +70,7 @@ public sealed class AppendTests : IAsyncLifetime
     [Fact]
     public async Task the_command_path_retries_internal_conflicts_and_every_decision_lands()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "retry", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "retry", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var stream = $"retry-{Guid.NewGuid():N}";
         var marks = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
@@ -94,7 +87,7 @@ public sealed class AppendTests : IAsyncLifetime
     [Fact]
     public async Task a_stale_if_match_is_412_and_is_never_retried()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "stale", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "stale", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var stream = $"stale-{Guid.NewGuid():N}";
         await CommandPath.HandleAsync<Tally>(store, stream, null, (_, _) => [new ThingHappened(Guid.Empty, Guid.NewGuid())]);

@@ -5,29 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Engagement.MartenAdditions.Tests;
 
 /// <summary>The relay and the async projections on Marten's HotCold daemon: failure, takeover and rebuild.</summary>
-public sealed class DaemonTests : IAsyncLifetime
+public sealed class DaemonTests : DatabasePerTest
 {
-    private readonly MartenFixture fixture = new();
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-
-    public Task DisposeAsync() => fixture.DisposeAsync();
-
-    private static async Task AppendAsync(IDocumentStore store, string stream, Guid mark)
-    {
-        await using var session = store.LightweightSession();
-        session.Events.Append(stream, new ThingHappened(Guid.Empty, mark));
-        await session.SaveChangesAsync();
-    }
-
     [Fact]
     public async Task a_relay_that_fails_after_publishing_publishes_the_page_again_and_the_inbox_makes_the_effect_once()
     {
         var publisher = new RecordingPublisher { FailAfterNextPublish = true };
-        var host = await fixture.StartHostAsync(publisher, "relay-fail");
+        var host = await Fixture.StartHostAsync(publisher, "relay-fail");
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var mark = Guid.NewGuid();
-        await AppendAsync(store, $"fail-{Guid.NewGuid():N}", mark);
+        await MartenFixture.AppendAsync(store, $"fail-{Guid.NewGuid():N}", mark);
 
         var published = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(publisher.Published.Where(m => ((ThingAnnounced)m.Message).Mark == mark).ToList()),
             m => m.Count >= 2, TimeSpan.FromSeconds(30), "the failed page to be published again");
@@ -50,28 +37,28 @@ public sealed class DaemonTests : IAsyncLifetime
     {
         var first = new RecordingPublisher();
         var second = new RecordingPublisher();
-        var a = await fixture.StartHostAsync(first, "hot-a");
+        var a = await Fixture.StartHostAsync(first, "hot-a");
         var store = a.Services.GetRequiredService<IDocumentStore>();
         var stream = $"takeover-{Guid.NewGuid():N}";
         var before = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
         foreach (var m in before)
         {
-            await AppendAsync(store, stream, m);
+            await MartenFixture.AppendAsync(store, stream, m);
         }
 
         await TestInfrastructure.EventuallyAsync(() => Task.FromResult(first.Marks), m => before.All(m.Contains), TimeSpan.FromSeconds(30), "the first instance to relay");
-        var b = await fixture.StartHostAsync(second, "hot-b");
+        var b = await Fixture.StartHostAsync(second, "hot-b");
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(second.Published);
 
         // The first instance "crashes": its sessions end at once, its leadership lock with them.
         await a.StopAsync(new CancellationToken(canceled: true)).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-        await fixture.KillSessionsAsync("hot-a");
+        await Fixture.KillSessionsAsync("hot-a");
         var after = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToList();
         var writer = b.Services.GetRequiredService<IDocumentStore>();
         foreach (var m in after)
         {
-            await AppendAsync(writer, stream, m);
+            await MartenFixture.AppendAsync(writer, stream, m);
         }
 
         var relayed = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(second.Marks), m => after.All(m.Contains), TimeSpan.FromSeconds(60), "the standby to take over");
@@ -85,14 +72,14 @@ public sealed class DaemonTests : IAsyncLifetime
     [Fact]
     public async Task an_async_projection_rebuilt_from_zero_equals_the_live_one()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "rebuild");
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "rebuild");
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var streams = Enumerable.Range(0, 5).Select(_ => $"rebuild-{Guid.NewGuid():N}").ToList();
         foreach (var s in streams)
         {
             for (var i = 0; i < 4; i++)
             {
-                await AppendAsync(store, s, Guid.NewGuid());
+                await MartenFixture.AppendAsync(store, s, Guid.NewGuid());
             }
         }
 

@@ -3,18 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Engagement.MartenAdditions.Tests;
 
-public sealed class InboxTests : IAsyncLifetime
+public sealed class InboxTests : DatabasePerTest
 {
-    private readonly MartenFixture fixture = new();
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-
-    public Task DisposeAsync() => fixture.DisposeAsync();
-
     [Fact]
     public async Task a_message_delivered_many_times_at_once_has_its_effect_once()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "inbox", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "inbox", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var message = Guid.NewGuid();
         var stream = $"inbox-{message:N}";
@@ -26,7 +20,7 @@ public sealed class InboxTests : IAsyncLifetime
         }))));
 
         Assert.Equal(1, handled.Count(h => h));
-        Assert.Equal(1, await fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = @s", ("s", stream)));
+        Assert.Equal(1, await Fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = @s", ("s", stream)));
         Assert.False(await store.HandleOnceAsync(message, "counter", _ => Task.CompletedTask));
         Assert.True(await store.HandleOnceAsync(message, "another-consumer", _ => Task.CompletedTask));
     }

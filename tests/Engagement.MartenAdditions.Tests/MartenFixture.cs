@@ -59,6 +59,15 @@ public sealed class MartenFixture : IAsyncLifetime
         return host;
     }
 
+    /// <summary>One event in its own session, committed at once.</summary>
+    public static async Task AppendAsync(IDocumentStore store, string stream, Guid mark)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var session = store.LightweightSession();
+        session.Events.Append(stream, new ThingHappened(Guid.Empty, mark));
+        await session.SaveChangesAsync();
+    }
+
     public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
         TestInfrastructure.ScalarAsync<T>(ConnectionString(), sql, parameters);
 

@@ -10,31 +10,17 @@ namespace Engagement.MartenAdditions.Tests;
 /// show 11 before 10. A subscriber that moves past a gap while the transaction that holds it is still open loses that
 /// event for ever; one that waits for a rolled-back gap waits for ever. These pin both against Marten's daemon.
 /// </summary>
-public sealed class OrderingTests : IAsyncLifetime
+public sealed class OrderingTests : DatabasePerTest
 {
-    // A database per test: hosts on one database elect one daemon between them, so tests must not share one.
-    private readonly MartenFixture fixture = new();
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-
-    public Task DisposeAsync() => fixture.DisposeAsync();
-
-    private static Task<IHost> Writer(MartenFixture fixture, string name) => fixture.StartHostAsync(new RecordingPublisher(), name, daemon: false);
-
-    private static async Task AppendAsync(IDocumentStore store, string stream, Guid mark)
-    {
-        await using var session = store.LightweightSession();
-        session.Events.Append(stream, new ThingHappened(Guid.Empty, mark));
-        await session.SaveChangesAsync();
-    }
+    private Task<IHost> Writer(string name) => Fixture.StartHostAsync(new RecordingPublisher(), name, daemon: false);
 
     [Fact]
     public async Task an_append_that_commits_late_reaches_the_async_projection_and_the_relay_in_order()
     {
         var publisher = new RecordingPublisher();
-        var daemon = await fixture.StartHostAsync(publisher, "late-daemon");
-        var writer = await Writer(fixture, "late-writer");
-        var held = await Writer(fixture, "late-held");
+        var daemon = await Fixture.StartHostAsync(publisher, "late-daemon");
+        var writer = await Writer("late-writer");
+        var held = await Writer("late-held");
         var store = writer.Services.GetRequiredService<IDocumentStore>();
         var early = Guid.NewGuid();
         var late = Guid.NewGuid();
@@ -43,16 +29,16 @@ public sealed class OrderingTests : IAsyncLifetime
         var other = $"late-other-{Guid.NewGuid():N}";
 
         // The held append takes its sequence number first; the next one takes a higher number and commits at once.
-        await using var hold = await HeldSave.StartAsync(fixture, held.Services.GetRequiredService<IDocumentStore>(), "late-held",
+        await using var hold = await HeldSave.StartAsync(Fixture, held.Services.GetRequiredService<IDocumentStore>(), "late-held",
             s => s.Events.Append(stream, new ThingHappened(Guid.Empty, late)));
-        await AppendAsync(store, other, early);
+        await MartenFixture.AppendAsync(store, other, early);
 
         // Longer than the daemon's stale-sequence threshold (3 s): a store that skips gaps on a timer moves past the
         // held one now, relays the later event, and never sees the held one again.
         await Task.Delay(TimeSpan.FromSeconds(5));
         Assert.DoesNotContain(early, publisher.Marks);
         await hold.CommitAsync();
-        await AppendAsync(store, other, after);
+        await MartenFixture.AppendAsync(store, other, after);
 
         var marks = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(publisher.Marks), m => m.Contains(after), TimeSpan.FromSeconds(20), "the relay to pass the late commit");
         Assert.Equal([late, early, after], marks.Where(m => m == late || m == early || m == after).ToList());
@@ -66,11 +52,11 @@ public sealed class OrderingTests : IAsyncLifetime
     public async Task the_relay_publishes_committed_events_with_the_event_id_as_message_id()
     {
         var publisher = new RecordingPublisher();
-        var host = await fixture.StartHostAsync(publisher, "plain-daemon");
+        var host = await Fixture.StartHostAsync(publisher, "plain-daemon");
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var stream = $"plain-{Guid.NewGuid():N}";
         var mark = Guid.NewGuid();
-        await AppendAsync(store, stream, mark);
+        await MartenFixture.AppendAsync(store, stream, mark);
 
         await TestInfrastructure.EventuallyAsync(() => Task.FromResult(publisher.Marks), m => m.Contains(mark), TimeSpan.FromSeconds(20), "the relay to publish");
         await using var query = store.QuerySession();
@@ -82,17 +68,17 @@ public sealed class OrderingTests : IAsyncLifetime
     public async Task a_rolled_back_append_does_not_stall_the_relay()
     {
         var publisher = new RecordingPublisher();
-        await fixture.StartHostAsync(publisher, "hole-daemon");
-        var writer = await Writer(fixture, "hole-writer");
-        var held = await Writer(fixture, "hole-held");
+        await Fixture.StartHostAsync(publisher, "hole-daemon");
+        var writer = await Writer("hole-writer");
+        var held = await Writer("hole-held");
         var store = writer.Services.GetRequiredService<IDocumentStore>();
         var lost = Guid.NewGuid();
         var after = Guid.NewGuid();
 
-        await using var hold = await HeldSave.StartAsync(fixture, held.Services.GetRequiredService<IDocumentStore>(), "hole-held",
+        await using var hold = await HeldSave.StartAsync(Fixture, held.Services.GetRequiredService<IDocumentStore>(), "hole-held",
             s => s.Events.Append($"hole-{Guid.NewGuid():N}", new ThingHappened(Guid.Empty, lost)));
         await hold.RollBackAsync();
-        await AppendAsync(store, $"hole-after-{Guid.NewGuid():N}", after);
+        await MartenFixture.AppendAsync(store, $"hole-after-{Guid.NewGuid():N}", after);
 
         var marks = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(publisher.Marks), m => m.Contains(after), TimeSpan.FromSeconds(30), "the relay to pass the hole");
         Assert.DoesNotContain(lost, marks);

@@ -5,16 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Engagement.MartenAdditions.Tests;
 
 /// <summary>Crypto-shredding on Marten: plaintext never reaches a table, and erasure leaves only noise behind.</summary>
-public sealed class PersonalDataTests : IAsyncLifetime
+public sealed class PersonalDataTests : DatabasePerTest
 {
-    private readonly MartenFixture fixture = new();
-
-    public Task InitializeAsync() => fixture.InitializeAsync();
-
-    public Task DisposeAsync() => fixture.DisposeAsync();
-
     /// <summary>Every text column of every table in the store's schema, searched for the value.</summary>
-    private Task<long> OccurrencesAsync(string value) => fixture.ScalarAsync<long>(
+    private Task<long> OccurrencesAsync(string value) => Fixture.ScalarAsync<long>(
         """
         select coalesce(sum(n), 0)::bigint from (
           select (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I t where t::text like %L', table_schema, table_name, '%' || @v || '%'), false, true, '')))[1]::text::bigint as n
@@ -24,7 +18,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
     [Fact]
     public async Task personal_fields_are_sealed_in_every_table_and_read_back_in_events_documents_and_the_relay()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "pd", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "pd", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var person = Guid.NewGuid();
         var name = $"Ada Lovelace {Guid.NewGuid():N}";
@@ -49,7 +43,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
     [Fact]
     public async Task erasure_leaves_no_plaintext_anywhere_and_the_rest_of_the_history_intact()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "erase", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "erase", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var person = Guid.NewGuid();
         var name = $"Grace Hopper {Guid.NewGuid():N}";
@@ -62,7 +56,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
             await s.SaveChangesAsync();
         }
 
-        var keyBefore = await fixture.ScalarAsync<string>($"select data->>'key' from {MartenFixture.Schema}.mt_doc_subject_key where id = @id", ("id", $"person:{person}"));
+        var keyBefore = await Fixture.ScalarAsync<string>($"select data->>'key' from {MartenFixture.Schema}.mt_doc_subject_key where id = @id", ("id", $"person:{person}"));
         using (PersonalDataScope.Begin())
         {
             await using var s = store.LightweightSession();
@@ -86,7 +80,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
     [Fact]
     public async Task an_erased_subject_never_gets_a_new_key()
     {
-        var host = await fixture.StartHostAsync(new RecordingPublisher(), "tomb", daemon: false);
+        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "tomb", daemon: false);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var person = Guid.NewGuid();
         await CommandPath.RunAsync(store, (s, _) =>
@@ -105,13 +99,13 @@ public sealed class PersonalDataTests : IAsyncLifetime
             s.Events.Append($"person-{person}", new PersonRegistered(person, "Alan again", null, "bulwell"));
             return Task.FromResult(true);
         }));
-        Assert.Equal(1, await fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = @s", ("s", $"person-{person}")));
+        Assert.Equal(1, await Fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = @s", ("s", $"person-{person}")));
     }
 
     [Fact]
     public async Task concurrent_first_writers_for_one_subject_end_with_one_key_and_everything_readable()
     {
-        var hosts = new[] { await fixture.StartHostAsync(new RecordingPublisher(), "key-a", daemon: false), await fixture.StartHostAsync(new RecordingPublisher(), "key-b", daemon: false) };
+        var hosts = new[] { await Fixture.StartHostAsync(new RecordingPublisher(), "key-a", daemon: false), await Fixture.StartHostAsync(new RecordingPublisher(), "key-b", daemon: false) };
         var person = Guid.NewGuid();
 
         // Every writer finds no key and creates one; all but one lose on the key's primary key and are decided again
@@ -122,7 +116,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
             return Task.FromResult(true);
         }))));
 
-        Assert.Equal(1, await fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_doc_subject_key where id = @id", ("id", $"person:{person}")));
+        Assert.Equal(1, await Fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_doc_subject_key where id = @id", ("id", $"person:{person}")));
         await using var q = hosts[0].Services.GetRequiredService<IDocumentStore>().QuerySession();
         for (var i = 0; i < 8; i++)
         {

@@ -14,19 +14,18 @@ namespace Engagement.MartenAdditions.Tests;
 /// before Marten recorded the checkpoint. The next relay publishes the page again; the consumer's inbox keeps the effect
 /// to once per event.
 /// </summary>
-public sealed class RelayKillTests : IAsyncLifetime
+public sealed class RelayKillTests : DatabasePerTest
 {
-    private readonly MartenFixture fixture = new();
     private readonly string _vhost = TestInfrastructure.UniqueName("relay");
     private IHost? _consumers;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await fixture.InitializeAsync();
+        await base.InitializeAsync();
         await TestInfrastructure.CreateVirtualHostAsync(_vhost);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_consumers is not null)
         {
@@ -34,14 +33,14 @@ public sealed class RelayKillTests : IAsyncLifetime
             _consumers.Dispose();
         }
 
-        await fixture.DisposeAsync();
+        await base.DisposeAsync();
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
     }
 
     [Fact]
     public async Task a_relay_killed_between_publish_and_checkpoint_publishes_again_and_the_effect_happens_once()
     {
-        var store = (await fixture.StartHostAsync(new RecordingPublisher(), "kill-store", daemon: false)).Services.GetRequiredService<IDocumentStore>();
+        var store = (await Fixture.StartHostAsync(new RecordingPublisher(), "kill-store", daemon: false)).Services.GetRequiredService<IDocumentStore>();
         var deliveries = new ConcurrentQueue<Guid>();
         _consumers = await TestBus.StartAsync(_vhost, x => x.AddConsumer<RelayedThingConsumer>(), s => s.AddSingleton(store).AddSingleton(deliveries));
 
@@ -56,7 +55,7 @@ public sealed class RelayKillTests : IAsyncLifetime
             await session.SaveChangesAsync();
         }
 
-        await using (var first = RelayProcess.Start(fixture.ConnectionString("relay-first"), _vhost, hangAfterPublish: true))
+        await using (var first = RelayProcess.Start(Fixture.ConnectionString("relay-first"), _vhost, hangAfterPublish: true))
         {
             await TestInfrastructure.EventuallyAsync(() => Task.FromResult(first.Output.Contains("published 5")), p => p, TimeSpan.FromSeconds(60), "the relay to publish and hang");
             await TestInfrastructure.EventuallyAsync(() => Task.FromResult(deliveries.Count), n => n >= 5, TimeSpan.FromSeconds(30), "the first deliveries");
@@ -65,18 +64,18 @@ public sealed class RelayKillTests : IAsyncLifetime
 
         Assert.Equal(0, await RelayCheckpointAsync());
 
-        await using (var second = RelayProcess.Start(fixture.ConnectionString("relay-second"), _vhost, hangAfterPublish: false))
+        await using (var second = RelayProcess.Start(Fixture.ConnectionString("relay-second"), _vhost, hangAfterPublish: false))
         {
             await TestInfrastructure.EventuallyAsync(RelayCheckpointAsync, c => c >= 5, TimeSpan.FromSeconds(60), "the second relay's checkpoint");
             await TestInfrastructure.EventuallyAsync(() => Task.FromResult(deliveries.Count), n => n >= 10, TimeSpan.FromSeconds(30), "the page to be delivered again");
         }
 
         Assert.Equal(marks.Order(), deliveries.Distinct().Order());
-        var effects = await fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = 'effects'");
+        var effects = await Fixture.ScalarAsync<long>($"select count(*) from {MartenFixture.Schema}.mt_events where stream_id = 'effects'");
         Assert.Equal(5, effects);
     }
 
-    private Task<long> RelayCheckpointAsync() => fixture.ScalarAsync<long>(
+    private Task<long> RelayCheckpointAsync() => Fixture.ScalarAsync<long>(
         $"select coalesce((select last_seq_id from {MartenFixture.Schema}.mt_event_progression where name like 'relay%'), 0)");
 
     /// <summary>The effect of a delivery: an event of its own, appended once per message through the inbox.</summary>
