@@ -67,6 +67,22 @@ public static class Setup
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
 
+        // No session reset on return to the pool. Otherwise Npgsql prepends to the first command after every pooled open
+        // (one per SaveChanges) "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; CLOSE ALL; UNLISTEN *; SELECT
+        // pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP". Nothing on this data source leaves session state
+        // behind (checked 2026-11-29 in Marten 9.29's source and the 9.58 binaries, Weasel's AdvisoryLock, Npgsql):
+        // - the HotCold leadership lock is Weasel's AdvisoryLock (DistributedLock.Postgres) on this data source,
+        //   session-scoped in 9.58 (UseAdvisoryLockTransaction is false). Its connection stays open while it leads and
+        //   is closed only after an explicit pg_advisory_unlock; a connection lost while leading is broken and never
+        //   pooled. Its timeouts are SET LOCAL. (A transaction-scoped lock would end with the rollback Npgsql sends
+        //   for any connection closed mid-transaction, reset or not.)
+        // - SchemaSteps releases its session lock in a finally; LINQ Include temp tables are dropped before reuse.
+        // - Marten's LISTEN wake-up (UseListenNotifyForEventAppends) and RLS set_config are off; no service SQL here
+        //   uses SET, LISTEN, cursors, temp tables or session advisory locks. Keep it so.
+        // - BulkInsert with a mode other than InsertsOnly creates a session temp table that is never dropped: a second
+        //   one on the same connection would collide, so do not use those modes on this data source.
+        // Measured (BENCHMARKS.md, "Marten"): single appends with 8 writers gain about 10 points of a raw INSERT.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
         return builder.Build();
     }
 
