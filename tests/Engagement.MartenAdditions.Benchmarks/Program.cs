@@ -3,7 +3,8 @@ using System.Globalization;
 using Engagement.MartenAdditions.Benchmarks;
 
 // Marten, configured as the services configure it, against physical PostgreSQL references in the same run.
-//   dotnet run -c Release --project tests/Engagement.MartenAdditions.Benchmarks -- [--runs N] [--quick]
+//   dotnet run -c Release --project tests/Engagement.MartenAdditions.Benchmarks -- [--runs N] [--quick] [--only appends|batches|reads]
+// --only runs one group of scenarios (reads = preload, reader and daemon catch-up), for a focused look at one figure.
 // Each run creates a fresh database bench_<guid> and drops it at the end. ENGAGE_BENCH_PG overrides the admin
 // connection string (default: engage/engage on 127.0.0.1:5432, database postgres).
 
@@ -12,6 +13,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var runs = 3;
 var quick = false;
+string? only = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,8 +25,11 @@ for (var i = 0; i < args.Length; i++)
         case "--quick":
             quick = true;
             break;
+        case "--only" when i + 1 < args.Length && args[i + 1] is "appends" or "batches" or "reads":
+            only = args[++i];
+            break;
         default:
-            Console.Error.WriteLine("usage: Engagement.MartenAdditions.Benchmarks [--runs N] [--quick]");
+            Console.Error.WriteLine("usage: Engagement.MartenAdditions.Benchmarks [--runs N] [--quick] [--only appends|batches|reads]");
             return 2;
     }
 }
@@ -70,16 +75,28 @@ for (var run = 1; run <= runs; run++)
         var scenarios = new Scenarios(db, settings, run, result);
         await scenarios.CommitCostAsync();
         // Alternate which writer count goes first between runs, so slow drift in machine load does not favour one.
-        foreach (var writers in run % 2 == 1 ? new[] { 1, 8 } : [8, 1])
+        foreach (var writers in only is null or "appends" ? run % 2 == 1 ? new[] { 1, 8 } : [8, 1] : [])
         {
             await scenarios.SingleAppendsAsync(writers);
         }
 
-        await scenarios.BatchAppendsAsync();
-        await scenarios.PreloadAsync();
-        await scenarios.ReadAsync();
-        await scenarios.CatchUpAsync();
-        await scenarios.RoundTripsAsync();
+        if (only is null or "batches")
+        {
+            await scenarios.BatchAppendsAsync();
+        }
+
+        if (only is null or "reads")
+        {
+            await scenarios.PreloadAsync();
+            await scenarios.ReadAsync();
+            await scenarios.CatchUpAsync();
+        }
+
+        if (only is null)
+        {
+            await scenarios.RoundTripsAsync();
+        }
+
         // Other work on the machine during the run: machine CPU less this client's and all postgres processes'.
         var cpu = CpuSnapshot.Take(end: true) - runCpu;
         result.Context["run.other_cpu"] = cpu.Machine - cpu.Client - cpu.Server;

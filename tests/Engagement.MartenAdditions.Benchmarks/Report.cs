@@ -52,7 +52,7 @@ public static class Report
         Console.WriteLine($"  => each commit waits ≈ {insert - insertAsync:N0} µs for its WAL flush (fsync=on, synchronous_commit=on); one connection tops out near {1e6 / insert:N0} commits/s.");
         var sides = results[0].Context.Keys.Where(k => k.StartsWith("append1.w1.", StringComparison.Ordinal) && k.EndsWith(".p50", StringComparison.Ordinal))
             .Select(k => k["append1.w1.".Length..^".p50".Length]).ToList();
-        foreach (var w in new[] { 1, 8 })
+        foreach (var w in sides.Count > 0 ? new[] { 1, 8 } : [])
         {
             Console.WriteLine($"  Single appends, {w} writer(s), per side: p50 / p99 latency, machine CPU, client CPU per append, postgres CPU per append:");
             foreach (var side in sides)
@@ -69,10 +69,14 @@ public static class Report
             Console.WriteLine($"  {k}: machine CPU {M($"{k}.cpu"):N0}% (client {M($"{k}.client"):N0}%, postgres {M($"{k}.server"):N0}%); {1000 / M($"{k}.p50") * 1e3:N0} batches/s at p50 {M($"{k}.p50") / 1000:0.00} ms");
         }
 
-        Console.WriteLine($"  Reader over {M("read.events"):N0} events: Marten CPU client {M("read.marten.client"):N0}% / postgres {M("read.marten.server"):N0}%; " +
-                          $"raw rows client {M("read.raw.client"):N0}% / postgres {M("read.raw.server"):N0}%.");
-        Console.WriteLine($"  Daemon catch-up: CPU machine {M("catchup.cpu"):N0}% (client {M("catchup.client"):N0}%, postgres {M("catchup.server"):N0}%); " +
-                          $"client {M("catchup.client_us"):0.0} µs and postgres {M("catchup.server_us"):0.0} µs per event.");
+        if (results[0].Context.ContainsKey("read.events"))
+        {
+            Console.WriteLine($"  Reader over {M("read.events"):N0} events: Marten CPU client {M("read.marten.client"):N0}% / postgres {M("read.marten.server"):N0}%; " +
+                              $"raw rows client {M("read.raw.client"):N0}% / postgres {M("read.raw.server"):N0}%.");
+            Console.WriteLine($"  Daemon catch-up: CPU machine {M("catchup.cpu"):N0}% (client {M("catchup.client"):N0}%, postgres {M("catchup.server"):N0}%); " +
+                              $"client {M("catchup.client_us"):0.0} µs and postgres {M("catchup.server_us"):0.0} µs per event.");
+        }
+
         Console.WriteLine("  (postgres CPU sums long-lived server processes; parallel-query workers come and go and are missed, so the machine figure is the upper bound.)");
         foreach (var key in results[0].Context.Keys.Where(k => k.StartsWith("rt.", StringComparison.Ordinal)))
         {
