@@ -4,7 +4,11 @@ using Microsoft.Extensions.Configuration;
 
 namespace Engagement.ServiceDefaults;
 
-public sealed record Area(string Code, string Name, string District, IReadOnlyList<string> Wards, IReadOnlyList<string> PostcodeSectors);
+/// <summary>A Census 2021 ward (2022 ward set): its GSS code, which is what joins to census tables, and the name Nomis gives it.</summary>
+public sealed record Ward(string Code, string Name);
+
+/// <param name="DistrictCode">The district's GSS code (local-authority census tables are keyed by it).</param>
+public sealed record Area(string Code, string Name, string District, IReadOnlyList<Ward> Wards, IReadOnlyList<string> PostcodeSectors, string DistrictCode = "");
 
 /// <summary>
 /// Neighbourhood Policing Areas from <c>seeds/areas.json</c>. Areas rarely change, so every service loads the file at
