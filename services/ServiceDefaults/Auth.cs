@@ -13,10 +13,11 @@ public static class Roles
 {
     public const string Neighbourhood = "neighbourhood";
     public const string Communications = "communications";
+    public const string Analyst = "analyst";
     public const string Resident = "resident";
     public const string Admin = "admin";
 
-    public static readonly string[] All = [Neighbourhood, Communications, Resident, Admin];
+    public static readonly string[] All = [Neighbourhood, Communications, Analyst, Resident, Admin];
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace Engagement.Messaging.Tests;
 /// </summary>
 public sealed class SubscriptionRoleMatrixTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    private const string Everyone = "anonymous resident neighbourhood communications admin";
+    private const string Everyone = "anonymous resident neighbourhood communications analyst admin";
 
     public static TheoryData<string, string, string> Endpoints => new()
     {

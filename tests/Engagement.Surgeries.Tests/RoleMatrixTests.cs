@@ -21,9 +21,9 @@ public sealed class RoleMatrixTests(SurgeriesFixture f) : IClassFixture<Surgerie
     public static TheoryData<string, string, string> Endpoints => new()
     {
         // method, path ({s} = a surgery, {b} = an unknown booking), roles allowed
-        { "GET", "/api/surgeries", "anonymous resident neighbourhood communications admin" },
-        { "GET", "/api/surgeries/{s}", "anonymous resident neighbourhood communications admin" },
-        { "GET", "/api/surgeries/areas/bulwell/calendar.ics", "anonymous resident neighbourhood communications admin" },
+        { "GET", "/api/surgeries", "anonymous resident neighbourhood communications analyst admin" },
+        { "GET", "/api/surgeries/{s}", "anonymous resident neighbourhood communications analyst admin" },
+        { "GET", "/api/surgeries/areas/bulwell/calendar.ics", "anonymous resident neighbourhood communications analyst admin" },
         { "POST", "/api/surgeries", "neighbourhood admin" },
         { "POST", "/api/surgeries/series", "neighbourhood admin" },
         { "PATCH", "/api/surgeries/{s}", "neighbourhood admin" },

@@ -10,7 +10,7 @@ namespace Engagement.Testing;
 public static class RoleMatrix
 {
     public const string Anonymous = "anonymous";
-    public static readonly string[] Callers = [Anonymous, "resident", "neighbourhood", "communications", "admin"];
+    public static readonly string[] Callers = [Anonymous, "resident", "neighbourhood", "communications", "analyst", "admin"];
 
     /// <param name="clientFor">A client for a role, or without a token for <see cref="Anonymous"/>.</param>
     /// <param name="allowed">The roles allowed, separated by spaces.</param>
