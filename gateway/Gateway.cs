@@ -18,14 +18,19 @@ public static class Gateway
     /// <summary>YARP's reserved policy name for routes that allow anonymous callers.</summary>
     public const string Anonymous = "anonymous";
 
-    public sealed record PublicRoute(string Service, string Path, string[] Methods);
-
     public static void AddGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         // Routes, limits and timeouts are read when first resolved, so hosts and tests can still override configuration.
         builder.Services.AddReverseProxy();
-        builder.Services.AddSingleton<IProxyConfigProvider>(sp => ProxyConfig(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return new InMemoryConfigProvider(Routes(configuration, new Dictionary<string, IReadOnlyList<AnonymousRoute>>()), Clusters(configuration));
+        });
+        builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
+        builder.Services.AddHttpClient(AnonymousRouteDiscovery.Client, c => c.Timeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddHostedService<AnonymousRouteDiscovery>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory>(sp =>
             new ConnectTimeoutHttpClientFactory(TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Gateway:ConnectTimeoutSeconds", 3))));
         builder.Services.AddHttpClient("health", c => c.Timeout = TimeSpan.FromSeconds(2));
@@ -33,21 +38,27 @@ public static class Gateway
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>(ConfigureRateLimiting);
     }
 
-    private static InMemoryConfigProvider ProxyConfig(IConfiguration configuration)
+    internal static List<ClusterConfig> Clusters(IConfiguration configuration)
     {
-        var publicRoutes = configuration.GetSection("Gateway:PublicRoutes").Get<PublicRoute[]>() ?? [];
         var requestTimeout = TimeSpan.FromSeconds(configuration.GetValue("Gateway:RequestTimeoutSeconds", 30));
-        var routes = new List<RouteConfig>();
-        var clusters = new List<ClusterConfig>();
-        foreach (var (name, url) in Services(configuration))
+        return Services(configuration).Select(s => new ClusterConfig
         {
-            var cluster = name.ToLowerInvariant();
-            clusters.Add(new ClusterConfig
-            {
-                ClusterId = cluster,
-                Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = url } },
-                HttpRequest = new ForwarderRequestConfig { ActivityTimeout = requestTimeout },
-            });
+            ClusterId = s.Key.ToLowerInvariant(),
+            Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = s.Value } },
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = requestTimeout },
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Every route under <c>/api/&lt;service&gt;/</c> needs a token, except those the service declares anonymous where
+    /// it maps them: <paramref name="anonymous"/> is what each service said (AnonymousRouteDiscovery). The service
+    /// still applies its own rules to them.
+    /// </summary>
+    internal static List<RouteConfig> Routes(IConfiguration configuration, IReadOnlyDictionary<string, IReadOnlyList<AnonymousRoute>> anonymous)
+    {
+        var routes = new List<RouteConfig>();
+        foreach (var cluster in Services(configuration).Keys.Select(k => k.ToLowerInvariant()))
+        {
             routes.Add(new RouteConfig
             {
                 RouteId = cluster,
@@ -59,28 +70,30 @@ public static class Gateway
             {
                 RouteId = cluster + "-openapi",
                 ClusterId = cluster,
-                Match = new RouteMatch { Path = $"/openapi/{cluster}.json", Methods = ["GET"] },
+                Match = new RouteMatch { Path = $"/openapi/{cluster}.json", Methods = ["GET", "HEAD"] },
                 AuthorizationPolicy = Anonymous,
                 Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
             });
-        }
 
-        // Routes a service declares public (listings, calendar feeds, unsubscribe links) pass without a token. The
-        // service still applies its own rules to them.
-        for (var i = 0; i < publicRoutes.Length; i++)
-        {
-            var r = publicRoutes[i];
-            routes.Add(new RouteConfig
+            // A service opens its own routes only, never another's.
+            var prefix = $"/api/{cluster}";
+            var open = (anonymous.TryGetValue(cluster, out var list) ? list : [])
+                .Where(r => r.Path == prefix || r.Path.StartsWith(prefix + "/", StringComparison.Ordinal))
+                .ToList();
+            for (var i = 0; i < open.Count; i++)
             {
-                RouteId = $"public-{i}",
-                ClusterId = r.Service.ToLowerInvariant(),
-                Order = -1,
-                Match = new RouteMatch { Path = r.Path, Methods = r.Methods },
-                AuthorizationPolicy = Anonymous,
-            });
+                routes.Add(new RouteConfig
+                {
+                    RouteId = $"{cluster}-anonymous-{i}",
+                    ClusterId = cluster,
+                    Order = -1,
+                    Match = new RouteMatch { Path = open[i].Path, Methods = open[i].Methods },
+                    AuthorizationPolicy = Anonymous,
+                });
+            }
         }
 
-        return new InMemoryConfigProvider(routes, clusters);
+        return routes;
     }
 
     public static void MapGateway(this WebApplication app)
@@ -91,13 +104,15 @@ public static class Gateway
         app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(BodyLimit.RejectDeclaredOversize);
+            proxy.Use(BodyLimit.LimitStreamedBodies);
             proxy.Use(ServiceErrorsAsProblems);
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
     }
 
-    private static Dictionary<string, string> Services(IConfiguration configuration) =>
+    internal static Dictionary<string, string> Services(IConfiguration configuration) =>
         configuration.GetSection("Services").GetChildren().ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
 
     private static void ConfigureRateLimiting(RateLimiterOptions o, IConfiguration configuration)
@@ -145,6 +160,15 @@ public static class Gateway
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted)
         {
+            return;
+        }
+
+        // A body the client sent badly (over the limit, a broken chunk) is the client's error, not the service's: it
+        // was a 502 "could not be reached" when every forwarder error was blamed on the service.
+        if (BodyLimit.ClientBodyProblem(context, error) is { } clientProblem)
+        {
+            context.Response.StatusCode = clientProblem.Status!.Value;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = clientProblem });
             return;
         }
 

@@ -3,7 +3,7 @@
 # again returns the first answer and creates nothing new.
 set -euo pipefail
 : "${GATEWAY_URL:?}" "${ENGAGE:?}"
-token=$("$ENGAGE" token --role neighbourhood --sub seed-loader)
+token=$("$ENGAGE" token --role neighbourhood --sub seed-loader --force-wide)
 from=$(date -u -d 'tomorrow' +%Y-%m-%d)
 until=$(date -u -d '+6 months' +%Y-%m-%d)
 soon=$(date -u -d '+7 days' +%Y-%m-%dT17:30:00Z)

@@ -97,7 +97,10 @@ public static class Auth
     public static string SubjectId(this ClaimsPrincipal user) =>
         user?.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no subject.");
 
-    /// <summary>Areas a member of staff is scoped to (the <c>area</c> claim); empty means force-wide.</summary>
+    /// <summary>
+    /// The area codes the token names (its <c>area</c> claims), without the force-wide marker. Empty means none: what
+    /// a member of staff may do with them is <see cref="AreaScope"/>'s rule.
+    /// </summary>
     public static IReadOnlyList<string> Areas(this ClaimsPrincipal user) =>
-        user?.FindAll("area").Select(c => c.Value).ToArray() ?? [];
+        user?.FindAll(AreaScope.Claim).Select(c => c.Value).Where(a => a != AreaScope.ForceWide).ToArray() ?? [];
 }

@@ -21,7 +21,10 @@ public static class Extensions
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
-            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024);
+        {
+            k.Limits.MaxRequestBodySize = config.GetValue<long?>("Limits:MaxRequestBodyBytes") ?? 1024 * 1024;
+            KestrelRejections.Install(k);
+        });
         return builder;
     }
 
@@ -60,7 +63,10 @@ public static class Extensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseKestrelRejectionMarker();
         app.UseProblemResponses();
+        // Explicit, so that what runs before it (UseHeadAsGet) runs before an endpoint is chosen.
+        app.UseRouting();
         // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
         app.Use(async (context, next) =>
         {
@@ -76,8 +82,10 @@ public static class Extensions
     /// <summary>What every service maps: the defaults, its OpenAPI document, areas and the subscriptions' progress.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app, string apiPrefix)
     {
+        app.UseHeadAsGet();
         app.UseServiceDefaults();
         app.MapOpenApi().AllowAnonymous();
+        app.MapAnonymousRoutes(apiPrefix);
 
         var api = app.MapGroup(apiPrefix);
         api.MapGet("/areas", (AreaDirectory areas) => areas.All.Select(a => new { a.Code, a.Name, a.District, a.Wards }))

@@ -2,10 +2,11 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Engagement.ServiceDefaults;
 
@@ -41,6 +42,10 @@ public static partial class Problems
 
     public static void AddProblemResponses(this IServiceCollection services)
     {
+        // Registered before AddProblemDetails adds the framework's writer, so it is the writer chosen. The framework's
+        // writer declines when the client accepts only text/html (say), and then a 404 became an empty 500, 401 and
+        // 403 fell back to text/plain and a 400 went out with no body: every error is problem+json, whatever Accept says.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             var problem = ctx.ProblemDetails;
@@ -88,6 +93,23 @@ public static partial class Problems
         504 => "gateway-timeout",
         _ => "server-error",
     };
+
+    /// <summary>Writes every problem as application/problem+json, whatever the request's Accept header asks for.</summary>
+    private sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+    {
+        public bool CanWrite(ProblemDetailsContext context) => true;
+
+        public ValueTask WriteAsync(ProblemDetailsContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            var http = context.HttpContext;
+            var problem = context.ProblemDetails;
+            problem.Status ??= http.Response.StatusCode;
+            problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+            options.Value.CustomizeProblemDetails?.Invoke(context);
+            return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), json.Value.SerializerOptions, "application/problem+json", http.RequestAborted));
+        }
+    }
 
     private sealed partial class DomainExceptionHandler(IProblemDetailsService problems, ILogger<DomainExceptionHandler> logger) : IExceptionHandler
     {

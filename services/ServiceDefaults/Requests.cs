@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Globalization;
@@ -69,27 +68,5 @@ public static class Requests
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
-
-    /// <summary>Staff scoped to areas (area claims) may act only there; staff without area claims and admins act force-wide.</summary>
-    public static bool CanActIn(this ClaimsPrincipal user, string areaCode)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        if (user.IsInRole(Roles.Admin))
-        {
-            return true;
-        }
-
-        var areas = user.Areas();
-        return areas.Count == 0 || areas.Contains(areaCode, StringComparer.Ordinal);
-    }
-
-    public static void RequireArea(this ClaimsPrincipal user, string areaCode)
-    {
-        if (!user.CanActIn(areaCode))
-        {
-            throw new DomainException(StatusCodes.Status403Forbidden, "outside-your-areas", "This is outside your areas.",
-                $"Your account may act for {string.Join(", ", user.Areas())} only.");
-        }
     }
 }

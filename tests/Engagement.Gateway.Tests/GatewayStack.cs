@@ -17,6 +17,7 @@ public sealed class GatewayStack : IAsyncDisposable
 
     private readonly Dictionary<string, IAsyncDisposable> _services = new(StringComparer.Ordinal);
     private readonly List<string> _databases = [];
+    private readonly Dictionary<string, Uri> _addresses = new(StringComparer.Ordinal);
     private ServiceHost<GatewayApp>? _gateway;
 
     private GatewayStack(string virtualHost) => VirtualHost = virtualHost;
@@ -53,6 +54,7 @@ public sealed class GatewayStack : IAsyncDisposable
                 {
                     stack._services[name] = host;
                     addresses[name] = address;
+                    stack._addresses[name] = address;
                 }
             }));
 
@@ -87,6 +89,9 @@ public sealed class GatewayStack : IAsyncDisposable
     private static string ServiceKey(string service) => $"Services:{char.ToUpperInvariant(service[0])}{service[1..]}";
 
     public HttpClient Client(string? token = null) => Gateway.Client(token);
+
+    /// <summary>A service's own address, behind the gateway.</summary>
+    public Uri ServiceAddress(string name) => _addresses[name];
 
     /// <summary>Stops a service for real: its host shuts down and its port refuses connections.</summary>
     public async Task StopServiceAsync(string name)

@@ -12,7 +12,7 @@ public sealed class SurgeriesThroughTheGatewayTests(FullStackFixture fixture) : 
     public async Task a_team_schedules_and_anyone_finds_it_and_subscribes_and_a_resident_books()
     {
         var stack = fixture.Stack;
-        using var team = stack.Client(TestTokens.Create("neighbourhood", "officer-gw"));
+        using var team = stack.Client(TestTokens.Create("neighbourhood", "officer-gw", ["basford"]));
         var starts = DateTimeOffset.UtcNow.AddDays(5);
         var created = await team.PostAsJsonAsync("/api/surgeries", new
         {

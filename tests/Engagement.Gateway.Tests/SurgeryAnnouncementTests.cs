@@ -17,7 +17,7 @@ public sealed class SurgeryAnnouncementTests(FullStackFixture fixture) : IClassF
         Assert.Equal(HttpStatusCode.Created, (await follower.PutAsJsonAsync("/api/messaging/subscriptions/me", new { areas = new[] { "bestwood" }, interests = new[] { "surgeries" } })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await other.PutAsJsonAsync("/api/messaging/subscriptions/me", new { areas = new[] { "bestwood" }, interests = new[] { "burglary" } })).StatusCode);
 
-        using var team = stack.Client(TestTokens.Create("neighbourhood", "officer-bestwood"));
+        using var team = stack.Client(TestTokens.Create("neighbourhood", "officer-bestwood", ["bestwood"]));
         var starts = DateTimeOffset.UtcNow.AddDays(9);
         var scheduled = await team.PostAsJsonAsync("/api/surgeries", new
         {

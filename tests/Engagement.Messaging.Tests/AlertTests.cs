@@ -196,6 +196,20 @@ public sealed class AlertTests(MessagingFixture f) : IClassFixture<MessagingFixt
     }
 
     [Fact]
+    public async Task neighbourhood_staff_whose_token_names_no_area_alert_nowhere()
+    {
+        await Audiences.SeedAsync(f, "noarea-", 1, "clifton-east", ["scams"]);
+        using var team = f.WithoutArea(Roles.Neighbourhood, "pcso-no-area");
+
+        using var preview = await team.PostAsJsonAsync("/api/messaging/alerts/preview", Audiences.Alert("clifton-east"));
+        using var send = await team.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("clifton-east"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, preview.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, send.StatusCode);
+        Assert.EndsWith("/outside-your-areas", (await send.BodyAsync())["type"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task alert_sent_and_completed_are_published_once_with_counts_and_a_redelivered_batch_changes_nothing()
     {
         await Audiences.SeedAsync(f, "dales-", 7, "dales", ["scams"]);

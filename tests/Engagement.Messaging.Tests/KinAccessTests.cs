@@ -112,6 +112,28 @@ public sealed class KinAccessTests(MessagingFixture f) : IClassFixture<Messaging
     }
 
     [Fact]
+    public async Task staff_whose_token_names_no_area_see_and_add_no_member()
+    {
+        var inBulwell = await f.RegisterMemberAsync(KinTestKit.Member(areas: ["bulwell"]));
+        using var pcso = f.WithoutArea(Roles.Neighbourhood, "pcso-no-area");
+        using var comms = f.WithoutArea(Roles.Communications, "comms-no-area");
+
+        var read = await pcso.ReadMemberAsync(inBulwell);
+        var list = await (await pcso.ReadAsync("/api/messaging/kin")).BodyAsync();
+        var listBulwell = await pcso.ReadAsync("/api/messaging/kin?area=bulwell");
+        var add = await pcso.RegisterAsync(KinTestKit.Member(areas: ["bulwell"]));
+        var commsRead = await comms.ReadMemberAsync(inBulwell);
+        var commsList = await (await comms.ReadAsync("/api/messaging/kin")).BodyAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.Empty(list["members"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Forbidden, listBulwell.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, add.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, commsRead.StatusCode);
+        Assert.Empty(commsList["members"]!.AsArray());
+    }
+
+    [Fact]
     public async Task neighbourhood_staff_cannot_change_or_erase_even_in_their_own_area()
     {
         var id = await f.RegisterMemberAsync(KinTestKit.Member(areas: ["bilborough"]));

@@ -61,8 +61,16 @@ public class MessagingFixture : IAsyncLifetime
         Service = new ServiceHost<MessagingApp>(settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
     }
 
+    /// <summary>
+    /// A client for the role. Staff named no areas are given force-wide tokens (area "*"), as a token naming no area
+    /// may act in none; <see cref="WithoutArea"/> makes one of those.
+    /// </summary>
     public HttpClient As(string role, string? sub = null, params string[] areas) =>
-        Service.Client(TestTokens.Create(role, sub ?? $"{role}-{Guid.NewGuid():N}"[..20], areas));
+        Service.Client(TestTokens.Create(role, sub ?? $"{role}-{Guid.NewGuid():N}"[..20],
+            areas.Length == 0 && role is Roles.Neighbourhood or Roles.Communications ? [AreaScope.ForceWide] : areas));
+
+    /// <summary>Staff whose token names no area at all, as if an identity provider had dropped the claim.</summary>
+    public HttpClient WithoutArea(string role, string sub) => Service.Client(TestTokens.Create(role, sub));
 
     public HttpClient Resident(string subscriberId) => As(Roles.Resident, subscriberId);
 

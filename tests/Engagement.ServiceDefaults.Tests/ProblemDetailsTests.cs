@@ -37,6 +37,7 @@ public sealed class ProblemsApp : IAsyncLifetime
             app.MapGet("/stale", IResult () => throw new StaleVersionException("surgery-1", 3, 5)).AllowAnonymous();
             app.MapGet("/race", IResult () => throw new WriteConflictException("surgery-1", new InvalidOperationException("another writer"))).AllowAnonymous();
             app.MapGet("/staff-only", () => "ok");
+            app.MapGet("/admin-only", () => "ok").RequireAuthorization(Roles.Admin);
         },
         // Development is where a stack trace would most likely leak, so the strictest place to check.
         environment: "Development");
@@ -218,6 +219,32 @@ public sealed class ProblemDetailsTests(ProblemsApp fixture) : IClassFixture<Pro
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.Text("title")));
         Assert.Equal(path, problem.Text("instance"));
+    }
+
+    [Theory]
+    [InlineData("GET", "/no/such/thing", "neighbourhood", 404)]
+    [InlineData("GET", "/missing", "neighbourhood", 404)]
+    [InlineData("GET", "/staff-only", null, 401)]
+    [InlineData("GET", "/admin-only", "neighbourhood", 403)]
+    [InlineData("POST", "/things", "neighbourhood", 400)]
+    [InlineData("DELETE", "/things", "neighbourhood", 405)]
+    [InlineData("GET", "/boom", "neighbourhood", 500)]
+    public async Task a_client_that_accepts_only_html_still_gets_problem_json(string method, string path, string? role, int status)
+    {
+        using var client = fixture.App.Client(role is null ? null : TestTokens.Create(role));
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        request.Headers.Accept.ParseAdd("text/html");
+        if (method == "POST")
+        {
+            request.Content = Json("""{"name":""");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var problem = await Problem.ReadAsync(response);
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith(TypeBase, problem.Text("type"), StringComparison.Ordinal);
     }
 
     [Fact]

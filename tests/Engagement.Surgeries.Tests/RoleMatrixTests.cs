@@ -42,7 +42,7 @@ public sealed class RoleMatrixTests(SurgeriesFixture f) : IClassFixture<Surgerie
     public async Task each_role_is_allowed_or_refused_as_the_endpoint_says(string method, string path, string allowed)
     {
         var url = path.Replace("{s}", _surgery.ToString(), StringComparison.Ordinal).Replace("{b}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
-        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role), method, url, allowed, request =>
+        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role, null, AreaScope.ForceWide), method, url, allowed, request =>
         {
             if (method is "POST" or "PATCH")
             {

@@ -233,6 +233,24 @@ public sealed class SchedulingTests(SurgeriesFixture f) : IClassFixture<Surgerie
     }
 
     [Fact]
+    public async Task staff_whose_token_names_no_area_act_in_none()
+    {
+        var surgery = await f.ScheduleAsync();
+        var id = surgery.Id();
+        using var noArea = f.As(Roles.Neighbourhood, "officer-no-area");
+
+        using var schedule = await noArea.PostAsJsonAsync("/api/surgeries", f.SurgeryBody("pc-no-area"));
+        using var bookings = await noArea.GetAsync($"/api/surgeries/{id}/bookings?reason=checking%20the%20list");
+        using var cancel = await noArea.PostAsJsonAsync($"/api/surgeries/{id}/cancel", new { reason = "no longer needed" });
+
+        foreach (var response in new[] { schedule, bookings, cancel })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.EndsWith("/outside-your-areas", (await response.BodyAsync())["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task listing_filters_by_area_and_dates_and_rejects_an_unknown_area()
     {
         var meadows = await f.ScheduleAsync(area: "meadows", inHours: 600);

@@ -50,7 +50,8 @@ public sealed class SurgeriesFixture : IAsyncLifetime
 
     public HttpClient Anonymous() => Service.Client();
 
-    public HttpClient Officer(params string[] areas) => As(Roles.Neighbourhood, "officer-1", areas);
+    /// <summary>An officer for the areas named, or force-wide (area "*") when none is: a token naming no area may act in none.</summary>
+    public HttpClient Officer(params string[] areas) => As(Roles.Neighbourhood, "officer-1", areas.Length == 0 ? [AreaScope.ForceWide] : areas);
 
     /// <summary>A valid surgery request, starting <paramref name="inHours"/> from the test clock's now.</summary>
     public JsonObject SurgeryBody(string officerId, double inHours = 48, int? capacity = 10, string area = "bulwell", string title = "Beat surgery")

@@ -51,7 +51,7 @@ public static class KinAccess
     public static string[]? Scope(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return user.IsInRole(Roles.Admin) || user.Areas().Count == 0 ? null : user.Areas().ToArray();
+        return user.ScopedAreas()?.ToArray();
     }
 
     private static DomainException ReasonProblem(string message) =>
