@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Engagement.MartenAdditions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Engagement.Profiles.Imports;
+
+/// <summary>The plain tables census figures live in, and every SQL statement over them.</summary>
+public static class CensusStore
+{
+    public const string Component = "census";
+
+    public static readonly string[] Migrations =
+    [
+        """
+        create table {schema}.census_datasets (
+            id uuid primary key,
+            checksum text not null unique,
+            table_code text not null,
+            title text not null,
+            release text not null,
+            geography_level text not null,
+            licence text not null,
+            layout text not null,
+            universe text not null,
+            categories jsonb not null,
+            rows int not null,
+            figures int not null,
+            written int not null default 0,
+            status text not null,
+            report jsonb,
+            failure text,
+            accepted_by text not null,
+            accepted_at timestamptz not null,
+            imported_at timestamptz);
+        create index census_datasets_current on {schema}.census_datasets (table_code, geography_level, imported_at desc) where status = 'imported';
+        create table {schema}.census_figures (
+            dataset_id uuid not null references {schema}.census_datasets (id) on delete cascade,
+            geography_code text not null,
+            category smallint not null,
+            value bigint not null,
+            primary key (dataset_id, geography_code, category));
+        """,
+    ];
+
+    public const string Licence = "Open Government Licence v3.0";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public sealed record Dataset(
+        Guid Id, string Checksum, string Table, string Title, string Release, string GeographyLevel, string Licence, string Layout,
+        string Universe, IReadOnlyList<Category> Categories, int Rows, int Figures, int Written, string Status, JsonElement? Report,
+        string? Failure, string AcceptedBy, DateTimeOffset AcceptedAt, DateTimeOffset? ImportedAt);
+
+    private const string Columns =
+        "id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, written, status, report, failure, accepted_by, accepted_at, imported_at";
+
+    private static Dataset Read(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8),
+        JsonSerializer.Deserialize<List<Category>>(r.GetString(9), Json)!, r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetString(13),
+        r.IsDBNull(14) ? null : JsonSerializer.Deserialize<JsonElement>(r.GetString(14)), r.IsDBNull(15) ? null : r.GetString(15), r.GetString(16),
+        r.GetFieldValue<DateTimeOffset>(17), r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18));
+
+    public static async Task<Dataset?> FindAsync(EventStoreSettings settings, Guid? id, string? checksum, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"select {Columns} from {settings.Schema}.census_datasets where id = @id or checksum = @checksum", conn);
+        cmd.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = (object?)id ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("checksum", NpgsqlDbType.Text) { Value = (object?)checksum ?? DBNull.Value });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r) : null;
+    }
+
+    /// <summary>The latest imported dataset of each table at each geography level.</summary>
+    public static async Task<IReadOnlyList<Dataset>> CurrentAsync(EventStoreSettings settings, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"select distinct on (table_code, geography_level) {Columns} from {settings.Schema}.census_datasets where status = 'imported' order by table_code, geography_level, imported_at desc", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Dataset>();
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(Read(r));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Claims the checksum for a new dataset. A failed or abandoned attempt at the same file (its process died before
+    /// the figures committed) is cleared first, so the file can be imported again; an imported one is left alone.
+    /// </summary>
+    public static async Task<bool> AcceptAsync(EventStoreSettings settings, Dataset d, TimeSpan abandonedAfter, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var clear = new NpgsqlCommand(
+            $"delete from {settings.Schema}.census_datasets where checksum = @checksum and (status = 'failed' or (status = 'importing' and accepted_at < now() - @abandoned))", conn, tx))
+        {
+            clear.Parameters.AddWithValue("checksum", d.Checksum);
+            clear.Parameters.AddWithValue("abandoned", abandonedAfter);
+            await clear.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            insert into {settings.Schema}.census_datasets (id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, status, accepted_by, accepted_at)
+            values (@id, @checksum, @table, @title, @release, @level, @licence, @layout, @universe, @categories, @rows, @figures, 'importing', @by, @at)
+            on conflict (checksum) do nothing
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", d.Id);
+        cmd.Parameters.AddWithValue("checksum", d.Checksum);
+        cmd.Parameters.AddWithValue("table", d.Table);
+        cmd.Parameters.AddWithValue("title", d.Title);
+        cmd.Parameters.AddWithValue("release", d.Release);
+        cmd.Parameters.AddWithValue("level", d.GeographyLevel);
+        cmd.Parameters.AddWithValue("licence", d.Licence);
+        cmd.Parameters.AddWithValue("layout", d.Layout);
+        cmd.Parameters.AddWithValue("universe", d.Universe);
+        cmd.Parameters.Add(new NpgsqlParameter("categories", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(d.Categories, Json) });
+        cmd.Parameters.AddWithValue("rows", d.Rows);
+        cmd.Parameters.AddWithValue("figures", d.Figures);
+        cmd.Parameters.AddWithValue("by", d.AcceptedBy);
+        cmd.Parameters.AddWithValue("at", d.AcceptedAt);
+        var inserted = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        await tx.CommitAsync(ct);
+        return inserted;
+    }
+
+    /// <summary>Binary COPY of every figure, on the caller's connection and transaction; <paramref name="progress"/> hears every 1,000 rows.</summary>
+    public static async Task CopyFiguresAsync(NpgsqlConnection conn, string schema, Guid datasetId, CensusTable table, Func<int, Task> progress, CancellationToken ct)
+    {
+        await using (var writer = await conn.BeginBinaryImportAsync(
+            $"copy {schema}.census_figures (dataset_id, geography_code, category, value) from stdin (format binary)", ct))
+        {
+            var done = 0;
+            foreach (var row in table.Rows)
+            {
+                for (short c = 0; c < row.Values.Length; c++)
+                {
+                    await writer.StartRowAsync(ct);
+                    await writer.WriteAsync(datasetId, NpgsqlDbType.Uuid, ct);
+                    await writer.WriteAsync(row.Code, NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(c, NpgsqlDbType.Smallint, ct);
+                    await writer.WriteAsync(row.Values[c], NpgsqlDbType.Bigint, ct);
+                }
+
+                if (++done % 1000 == 0)
+                {
+                    await progress(done);
+                }
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+    }
+
+    /// <summary>Progress on its own connection, so a reader sees it while the figures' transaction is still open.</summary>
+    public static async Task SetWrittenAsync(EventStoreSettings settings, Guid id, int written, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"update {settings.Schema}.census_datasets set written = @written where id = @id", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("written", written);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task FinishAsync(NpgsqlConnection conn, string schema, Guid id, int rows, object report, DateTimeOffset at, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"update {schema}.census_datasets set status = 'imported', written = @rows, report = @report, imported_at = @at where id = @id", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("rows", rows);
+        cmd.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, Json) });
+        cmd.Parameters.AddWithValue("at", at);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task FailAsync(EventStoreSettings settings, Guid id, string failure, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"update {settings.Schema}.census_datasets set status = 'failed', failure = @failure where id = @id and status = 'importing'", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("failure", failure);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Each geography's values in one dataset, for the codes asked about.</summary>
+    public static async Task<Dictionary<string, long[]>> FiguresAsync(EventStoreSettings settings, Guid datasetId, int categories, IReadOnlyCollection<string> codes, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"select geography_code, category, value from {settings.Schema}.census_figures where dataset_id = @id and geography_code = any(@codes)", conn);
+        cmd.Parameters.AddWithValue("id", datasetId);
+        cmd.Parameters.Add(new NpgsqlParameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = codes.ToArray() });
+        var result = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var code = r.GetString(0);
+            if (!result.TryGetValue(code, out var values))
+            {
+                result[code] = values = new long[categories];
+            }
+
+            values[r.GetInt16(1)] = r.GetInt64(2);
+        }
+
+        return result;
+    }
+}

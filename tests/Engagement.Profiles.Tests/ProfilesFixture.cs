@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Engagement.ServiceDefaults;
+using Engagement.Testing;
+
+namespace Engagement.Profiles.Tests;
+
+/// <summary>The real profiles service on Kestrel with its own database and RabbitMQ virtual host.</summary>
+public sealed class ProfilesFixture : IAsyncLifetime
+{
+    private readonly string _database = TestInfrastructure.UniqueName("prof");
+    private readonly string _vhost = TestInfrastructure.UniqueName("prof");
+
+    public ServiceHost<ProfilesApp> Service { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+
+    public static readonly string[] ShippedFiles =
+    [
+        "census2021-ts021-ward-nottinghamshire.csv", "census2021-ts030-ward-nottinghamshire.csv", "census2021-ts054-ward-nottinghamshire.csv",
+        "census2021-ts024-ltla-nottinghamshire.csv", "census2021-ts029-ltla-nottinghamshire.csv",
+    ];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync(_database);
+        await TestInfrastructure.CreateVirtualHostAsync(_vhost);
+        Service = new ServiceHost<ProfilesApp>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:EventStore"] = ConnectionString,
+            ["RabbitMq:VirtualHost"] = _vhost,
+        }).Start();
+    }
+
+    public HttpClient As(string role, params string[] areas) => Service.Client(TestTokens.Create(role, $"{role}-{Guid.NewGuid():N}"[..20], areas));
+
+    public HttpClient Anonymous() => Service.Client();
+
+    public HttpClient Analyst() => As(Roles.Analyst);
+
+    public static byte[] Shipped(string file) => File.ReadAllBytes(SeedAreasTests.SeedPath("census2021", file));
+
+    public async Task<HttpResponseMessage> PostAsync(byte[] body, string? table = null)
+    {
+        using var client = Analyst();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return await client.PostAsync("/api/profiles/imports" + (table is null ? "" : $"?table={table}"), content);
+    }
+
+    /// <summary>Posts a file and waits for its import to finish; the final status resource.</summary>
+    public async Task<JsonObject> ImportAsync(byte[] body, string? table = null)
+    {
+        var response = await PostAsync(body, table);
+        var status = await response.BodyAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, status.ToJsonString());
+        using var client = Analyst();
+        return await TestInfrastructure.EventuallyAsync(
+            async () => (await client.GetFromJsonAsync<JsonObject>($"/api/profiles/imports/{status.Id()}"))!,
+            s => s["status"]!.GetValue<string>() is "imported" or "failed", what: "the import to finish");
+    }
+
+    public async Task ImportShippedAsync()
+    {
+        foreach (var file in ShippedFiles)
+        {
+            var status = await ImportAsync(Shipped(file));
+            Assert.Equal("imported", status["status"]!.GetValue<string>());
+        }
+    }
+
+    public Task<long> CountAsync(string sql) => TestInfrastructure.ScalarAsync<long>(ConnectionString, sql);
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
+        await TestInfrastructure.DropDatabaseAsync(_database);
+    }
+}

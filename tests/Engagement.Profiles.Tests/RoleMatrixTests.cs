@@ -1,0 +1,35 @@
+using System.Net.Http.Headers;
+using Engagement.Testing;
+
+namespace Engagement.Profiles.Tests;
+
+/// <summary>
+/// Every endpoint with every role: allowed, 403 for a signed-in caller of the wrong role, 401 without a token.
+/// Allowed imports are sent an empty body, which is refused before anything is stored.
+/// </summary>
+public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesFixture>
+{
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        { "GET", "/api/profiles/areas", "resident neighbourhood communications analyst admin" },
+        { "POST", "/api/profiles/imports", "analyst admin" },
+        { "GET", "/api/profiles/imports/{x}", "analyst admin" },
+        { "GET", "/api/profiles/areas/berridge", "neighbourhood communications analyst admin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task each_role_is_allowed_or_refused_as_the_endpoint_says(string method, string path, string allowed)
+    {
+        var url = path.Replace("{x}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role), method, url, allowed, request =>
+        {
+            if (method == "POST")
+            {
+                request.Content = new ByteArrayContent([]);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            }
+        });
+        Assert.Equal(0, await f.CountAsync("select count(*) from profiles.census_datasets"));
+    }
+}
