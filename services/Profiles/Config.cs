@@ -1,4 +1,5 @@
 using Engagement.MartenAdditions;
+using Engagement.Profiles.Communities;
 using Engagement.Profiles.Imports;
 using Engagement.Profiles.Reading;
 using Engagement.ServiceDefaults;
@@ -9,11 +10,15 @@ namespace Engagement.Profiles;
 
 public static class Config
 {
-    /// <summary>The store: event aliases only so far; the census figures are plain tables (<see cref="CensusStore"/>).</summary>
+    /// <summary>
+    /// The store: event aliases and the communities' inline snapshot (so reads and decisions never lag the stream). The
+    /// census figures are plain tables (<see cref="CensusStore"/>).
+    /// </summary>
     public static void ConfigureStore(StoreOptions options, IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(options);
         ImportEvents.Register(options);
+        CommunityEvents.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's.</summary>
@@ -47,6 +52,15 @@ public static class Config
         // Staff read profiles; residents do not.
         api.MapGet("/areas/{code}", ViewProfile.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("An area's community profile from the census: every figure with its count, percentage, wards, district, Nottinghamshire and source.");
+        api.MapGet("/areas/{code}/communities", CommunityView.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("The area's named communities, each with its channel evidence; evidence past its review date shows as stale.");
+        api.MapGet("/communities/{id:guid}", CommunityView.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst);
+
+        // Analysts (and admins) record communities and the evidence of how each prefers to be reached.
+        api.MapPost("/areas/{code}/communities", RecordCommunity.Handle).RequireRoles(Roles.Analyst)
+            .WithSummary("Name a community of the area: its definition, languages, venues and trusted intermediaries (KIN member ids). Accepts Idempotency-Key.");
+        api.MapPost("/communities/{id:guid}/evidence", RecordEvidence.Handle).RequireRoles(Roles.Analyst)
+            .WithSummary("Record how the community prefers to be reached: channel, kind, source, confidence, reviewBy. Takes If-Match; accepts Idempotency-Key.");
         return app;
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engagement.Profiles.Tests;
 
@@ -14,6 +15,7 @@ public sealed class ProfilesFixture : IAsyncLifetime
     private readonly string _vhost = TestInfrastructure.UniqueName("prof");
 
     public ServiceHost<ProfilesApp> Service { get; private set; } = null!;
+    public TestClock Clock { get; } = new();
     public string ConnectionString { get; private set; } = "";
 
     public static readonly string[] ShippedFiles =
@@ -30,7 +32,7 @@ public sealed class ProfilesFixture : IAsyncLifetime
         {
             ["ConnectionStrings:EventStore"] = ConnectionString,
             ["RabbitMq:VirtualHost"] = _vhost,
-        }).Start();
+        }, services => services.AddSingleton<TimeProvider>(Clock)).Start();
     }
 
     public HttpClient As(string role, params string[] areas) => Service.Client(TestTokens.Create(role, $"{role}-{Guid.NewGuid():N}"[..20], areas));

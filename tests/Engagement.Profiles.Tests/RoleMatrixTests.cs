@@ -1,11 +1,13 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Engagement.Testing;
 
 namespace Engagement.Profiles.Tests;
 
 /// <summary>
 /// Every endpoint with every role: allowed, 403 for a signed-in caller of the wrong role, 401 without a token.
-/// Allowed imports are sent an empty body, which is refused before anything is stored.
+/// Allowed writes are sent an empty body, which is refused before anything is stored.
 /// </summary>
 public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesFixture>
 {
@@ -15,6 +17,10 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         { "POST", "/api/profiles/imports", "analyst admin" },
         { "GET", "/api/profiles/imports/{x}", "analyst admin" },
         { "GET", "/api/profiles/areas/berridge", "neighbourhood communications analyst admin" },
+        { "GET", "/api/profiles/areas/berridge/communities", "neighbourhood communications analyst admin" },
+        { "GET", "/api/profiles/communities/{x}", "neighbourhood communications analyst admin" },
+        { "POST", "/api/profiles/areas/berridge/communities", "analyst admin" },
+        { "POST", "/api/profiles/communities/{x}/evidence", "analyst admin" },
     };
 
     [Theory]
@@ -24,12 +30,18 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         var url = path.Replace("{x}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role), method, url, allowed, request =>
         {
-            if (method == "POST")
+            if (method == "POST" && path.EndsWith("/imports", StringComparison.Ordinal))
             {
                 request.Content = new ByteArrayContent([]);
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
             }
+            else if (method == "POST")
+            {
+                // Invalid on purpose: an allowed caller gets 400, so nothing is recorded.
+                request.Content = JsonContent.Create(new JsonObject());
+            }
         });
         Assert.Equal(0, await f.CountAsync("select count(*) from profiles.census_datasets"));
+        Assert.Equal(0, await f.CountAsync("select count(*) from profiles.mt_events"));
     }
 }
