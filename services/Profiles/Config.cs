@@ -2,6 +2,7 @@ using Engagement.MartenAdditions;
 using Engagement.Profiles.Communities;
 using Engagement.Profiles.Imports;
 using Engagement.Profiles.Reading;
+using Engagement.Profiles.Versions;
 using Engagement.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Mvc;
@@ -19,6 +20,7 @@ public static class Config
         ArgumentNullException.ThrowIfNull(options);
         ImportEvents.Register(options);
         CommunityEvents.Register(options);
+        VersionEvents.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's.</summary>
@@ -35,6 +37,8 @@ public static class Config
         builder.Services.AddSingleton<ImportQueue>();
         builder.Services.AddHostedService<ImportWorker>();
         builder.Services.AddSingleton<CensusFigures>();
+        builder.Services.AddOptions<VersionThresholds>().BindConfiguration("Profiles:Versions")
+            .Validate(t => t.IsValid, "Profiles:Versions: GrowthPercent > 0, MinGrowthCount >= 0, SharePercents between 0 and 100.").ValidateOnStart();
         return builder;
     }
 
@@ -61,6 +65,12 @@ public static class Config
             .WithSummary("Name a community of the area: its definition, languages, venues and trusted intermediaries (KIN member ids). Accepts Idempotency-Key.");
         api.MapPost("/communities/{id:guid}/evidence", RecordEvidence.Handle).RequireRoles(Roles.Analyst)
             .WithSummary("Record how the community prefers to be reached: channel, kind, source, confidence, reviewBy. Takes If-Match; accepts Idempotency-Key.");
+
+        // Analysts (and admins) publish a version; staff read them.
+        api.MapPost("/areas/{code}/versions", PublishProfile.Handle).RequireRoles(Roles.Analyst)
+            .WithSummary("Publish the area's profile as it stands: a new version with its difference from the last; emits CommunityProfileRefreshed.");
+        api.MapGet("/areas/{code}/versions", PublishProfile.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("Every published version of the area's profile, newest first, each with its counts and difference.");
         return app;
     }
 }

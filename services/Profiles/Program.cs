@@ -3,7 +3,7 @@ using Engagement.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-profiles");
-builder.AddMartenEventStore("profiles", Config.ConfigureStore, Config.SchemaSteps);
+builder.AddMartenEventStore("profiles", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
 builder.AddMessaging();
 builder.AddProfiles();
 

@@ -74,4 +74,13 @@ public sealed class MalformedFileTests(ProfilesFixture f) : IClassFixture<Profil
         Assert.Equal(0, await f.CountAsync("select count(*) from profiles.census_figures"));
         Assert.Equal(0, await f.CountAsync("select count(*) from profiles.mt_events"));
     }
+
+    [Fact]
+    public async Task publishing_a_profile_before_the_census_is_imported_is_a_409()
+    {
+        using var analyst = f.Analyst();
+        var response = await analyst.PostAsync("/api/profiles/areas/berridge/versions", System.Net.Http.Json.JsonContent.Create(new { reason = "too soon" }));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("https://engagement.example/problems/census-not-imported", (await response.BodyAsync())["type"]!.GetValue<string>());
+    }
 }

@@ -4,7 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
+using System.Collections.Concurrent;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using C = Engagement.Contracts;
 
 namespace Engagement.Profiles.Tests;
 
@@ -16,6 +20,8 @@ public sealed class ProfilesFixture : IAsyncLifetime
 
     public ServiceHost<ProfilesApp> Service { get; private set; } = null!;
     public TestClock Clock { get; } = new();
+    public RefreshedLog Published { get; } = new();
+    private IHost? _listener;
     public string ConnectionString { get; private set; } = "";
 
     public static readonly string[] ShippedFiles =
@@ -28,6 +34,8 @@ public sealed class ProfilesFixture : IAsyncLifetime
     {
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync(_database);
         await TestInfrastructure.CreateVirtualHostAsync(_vhost);
+        // The listener's queue is bound before the service can publish anything.
+        _listener = await TestBus.StartAsync(_vhost, x => x.AddConsumer<RefreshedRecorder>(), services => services.AddSingleton(Published));
         Service = new ServiceHost<ProfilesApp>(new Dictionary<string, string?>
         {
             ["ConnectionStrings:EventStore"] = ConnectionString,
@@ -77,7 +85,28 @@ public sealed class ProfilesFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Service.DisposeAsync();
+        if (_listener is not null)
+        {
+            await _listener.StopAsync();
+            _listener.Dispose();
+        }
+
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
         await TestInfrastructure.DropDatabaseAsync(_database);
+    }
+}
+
+/// <summary>Every CommunityProfileRefreshed received over the broker, with its message id.</summary>
+public sealed class RefreshedLog
+{
+    public ConcurrentBag<(Guid MessageId, C.CommunityProfileRefreshed Message)> Messages { get; } = [];
+}
+
+public sealed class RefreshedRecorder(RefreshedLog log) : IConsumer<C.CommunityProfileRefreshed>
+{
+    public Task Consume(ConsumeContext<C.CommunityProfileRefreshed> context)
+    {
+        log.Messages.Add((context.MessageId ?? Guid.Empty, context.Message));
+        return Task.CompletedTask;
     }
 }

@@ -21,6 +21,8 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         { "GET", "/api/profiles/communities/{x}", "neighbourhood communications analyst admin" },
         { "POST", "/api/profiles/areas/berridge/communities", "analyst admin" },
         { "POST", "/api/profiles/communities/{x}/evidence", "analyst admin" },
+        { "POST", "/api/profiles/areas/berridge/versions", "analyst admin" },
+        { "GET", "/api/profiles/areas/berridge/versions", "neighbourhood communications analyst admin" },
     };
 
     [Theory]

@@ -1,0 +1,20 @@
+using Engagement.Profiles.Versions;
+using JasperFx.Events;
+using C = Engagement.Contracts;
+
+namespace Engagement.Profiles;
+
+/// <summary>What the relay publishes: the public domain events, as Contracts records. Counts only, never names.</summary>
+public static class PublicEvents
+{
+    public static object? Map(IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Data switch
+        {
+            ProfilePublished p => new C.CommunityProfileRefreshed(e.Id, e.Timestamp, p.AreaCode, p.Version, p.Counts.Population, p.Counts.Households,
+                p.Counts.NamedCommunities.Count, p.Diff.NewGroups.Count, p.Diff.GrownGroups.Count, p.Diff.ThresholdsCrossed.Count),
+            _ => null,
+        };
+    }
+}
