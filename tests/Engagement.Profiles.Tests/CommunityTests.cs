@@ -46,7 +46,7 @@ public sealed class CommunityTests(ProfilesFixture f) : IClassFixture<ProfilesFi
     public async Task an_analyst_names_a_community_and_staff_read_it_with_who_and_why_recorded()
     {
         var recorded = await RecordAsync();
-        using var officer = f.As(Roles.Neighbourhood);
+        using var officer = f.As(Roles.Neighbourhood, "berridge", "bulwell");
         var list = (await officer.GetFromJsonAsync<JsonArray>("/api/profiles/areas/berridge/communities"))!;
         var community = list.Single(c => c!["id"]!.GetValue<Guid>() == recorded.Id())!;
         Assert.Equal("White: Roma", community["definition"]!["censusCategories"]![0]!["category"]!.GetValue<string>());
@@ -94,6 +94,22 @@ public sealed class CommunityTests(ProfilesFixture f) : IClassFixture<ProfilesFi
 
         var missing = await analyst.PostAsJsonAsync($"/api/profiles/communities/{Guid.NewGuid()}/evidence", Evidence(CommunityView.Today(f.Clock).AddDays(30)));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task communities_are_confined_to_the_callers_areas()
+    {
+        var id = (await RecordAsync()).Id();
+        using var elsewhere = f.As(Roles.Analyst, "bulwell");
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.PostAsJsonAsync("/api/profiles/areas/berridge/communities", RomaCommunity())).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.PostAsJsonAsync($"/api/profiles/communities/{id}/evidence", Evidence(CommunityView.Today(f.Clock).AddDays(30)))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.GetAsync($"/api/profiles/communities/{id}")).StatusCode);
+        using var unscoped = f.As(Roles.Neighbourhood);
+        var response = await unscoped.GetAsync("/api/profiles/areas/berridge/communities");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("https://engagement.example/problems/outside-your-areas", (await response.BodyAsync())["type"]!.GetValue<string>());
+        // Census figures are public statistics: any member of staff reads any area's.
+        Assert.Equal(HttpStatusCode.OK, (await unscoped.GetAsync("/api/profiles/areas/berridge")).StatusCode);
     }
 
     [Fact]

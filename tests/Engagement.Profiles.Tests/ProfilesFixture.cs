@@ -47,7 +47,8 @@ public sealed class ProfilesFixture : IAsyncLifetime
 
     public HttpClient Anonymous() => Service.Client();
 
-    public HttpClient Analyst() => As(Roles.Analyst);
+    /// <summary>An analyst who works force-wide, as the census and every area's communities need.</summary>
+    public HttpClient Analyst() => As(Roles.Analyst, AreaScope.ForceWide);
 
     public static byte[] Shipped(string file) => File.ReadAllBytes(SeedAreasTests.SeedPath("census2021", file));
 

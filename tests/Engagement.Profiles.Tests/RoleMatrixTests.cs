@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Engagement.ServiceDefaults;
 using Engagement.Testing;
 
 namespace Engagement.Profiles.Tests;
@@ -30,7 +31,7 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
     public async Task each_role_is_allowed_or_refused_as_the_endpoint_says(string method, string path, string allowed)
     {
         var url = path.Replace("{x}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
-        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role), method, url, allowed, request =>
+        await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role, AreaScope.ForceWide), method, url, allowed, request =>
         {
             if (method == "POST" && path.EndsWith("/imports", StringComparison.Ordinal))
             {

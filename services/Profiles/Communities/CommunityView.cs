@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Engagement.ServiceDefaults;
 using Marten;
 
@@ -19,19 +20,24 @@ public sealed record CommunityView(
             London.Show(e.RecordedAt), e.Notes)).ToList(),
         version);
 
-    /// <summary><c>GET /api/profiles/areas/{code}/communities</c>: the area's named communities with their channel evidence.</summary>
-    public static async Task<IResult> List(string code, AreaDirectory areas, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// <c>GET /api/profiles/areas/{code}/communities</c>: the area's named communities with their channel evidence. Unlike
+    /// the census figures (public statistics), this is the force's own knowledge, so it is confined to the caller's areas.
+    /// </summary>
+    public static async Task<IResult> List(string code, ClaimsPrincipal user, AreaDirectory areas, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var area = areas.Find(code) ?? throw new NotFoundException("Area", code);
+        user.RequireArea(area.Code);
         var docs = await session.Query<CommunityDocument>().Where(d => d.State.AreaCode == area.Code).ToListAsync(ct);
         var today = Today(clock);
         return TypedResults.Ok(docs.OrderBy(d => d.State.Name, StringComparer.Ordinal).Select(d => From(d.State, d.Version, today)).ToList());
     }
 
     /// <summary><c>GET /api/profiles/communities/{id}</c>, with its version as the ETag for the next change.</summary>
-    public static async Task<IResult> Get(Guid id, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Get(Guid id, HttpContext http, ClaimsPrincipal user, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var doc = await session.LoadAsync<CommunityDocument>(Community.StreamId(id), ct) is { State.Exists: true } d ? d : throw new NotFoundException("Community", id.ToString());
+        user.RequireArea(doc.State.AreaCode);
         http.Response.Headers.ETag = Requests.ETag(doc.Version);
         return TypedResults.Ok(From(doc.State, doc.Version, Today(clock)));
     }

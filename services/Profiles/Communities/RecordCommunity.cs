@@ -74,6 +74,7 @@ public static class RecordCommunity
         string code, RecordCommunityRequest request, HttpContext http, ClaimsPrincipal user, AreaDirectory areas, IDocumentStore store, TimeProvider clock, CancellationToken ct)
     {
         var area = areas.Find(code) ?? throw new NotFoundException("Area", code);
+        user.RequireArea(area.Code);
         var id = http.Request.ResourceId("community");
         var result = await CommandPath.HandleAsync<CommunityDocument>(store, Community.StreamId(id), null, (doc, _) =>
             doc.State.Exists && http.Request.Headers.ContainsKey("Idempotency-Key") ? [] : [Decide(doc.State, id, area.Code, request, user.SubjectId(), clock.GetUtcNow())],

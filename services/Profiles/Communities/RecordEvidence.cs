@@ -62,10 +62,17 @@ public static class RecordEvidence
         try
         {
             result = await CommandPath.HandleAsync<CommunityDocument>(store, Community.StreamId(id), http.Request.IfMatchVersion(), (doc, _) =>
-                !doc.State.Exists ? throw new NotFoundException("Community", id.ToString())
-                : doc.State.Evidence.Any(e => e.EvidenceId == evidenceId) ? []
-                : [Decide(doc.State, evidenceId, request, user.SubjectId(), clock.GetUtcNow(), CommunityView.Today(clock))],
-                user: user.SubjectId(), ct: ct);
+            {
+                if (!doc.State.Exists)
+                {
+                    throw new NotFoundException("Community", id.ToString());
+                }
+
+                user.RequireArea(doc.State.AreaCode);
+                return doc.State.Evidence.Any(e => e.EvidenceId == evidenceId)
+                    ? []
+                    : [Decide(doc.State, evidenceId, request, user.SubjectId(), clock.GetUtcNow(), CommunityView.Today(clock))];
+            }, user: user.SubjectId(), ct: ct);
         }
         catch (StaleVersionException e) when (e.Actual == 0)
         {

@@ -73,6 +73,7 @@ public static class PublishProfile
         IOptions<VersionThresholds> thresholds, TimeProvider clock, CancellationToken ct)
     {
         var area = areas.Find(code) ?? throw new NotFoundException("Area", code);
+        user.RequireArea(area.Code);
         var counts = await CountAsync(area, areas, figures, store, ct);
         var result = await CommandPath.HandleAsync<PublishedProfileDocument>(store, PublishedProfile.StreamId(area.Code), null,
             (doc, _) => [Decide(doc.State, area.Code, counts, thresholds.Value, request.Reason ?? "", user.SubjectId(), clock.GetUtcNow())],
