@@ -56,6 +56,8 @@ public static class Config
         // Staff read profiles; residents do not.
         api.MapGet("/areas/{code}", ViewProfile.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("An area's community profile from the census: every figure with its count, percentage, wards, district, Nottinghamshire and source.");
+        api.MapGet("/areas/{code}/page", ProfilePage.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("The profile as one printable HTML page with server-drawn SVG bar charts, for briefings.");
         api.MapGet("/areas/{code}/communities", CommunityView.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The area's named communities, each with its channel evidence; evidence past its review date shows as stale.");
         api.MapGet("/communities/{id:guid}", CommunityView.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst);

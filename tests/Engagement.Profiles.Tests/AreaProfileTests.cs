@@ -107,6 +107,21 @@ public sealed class AreaProfileTests(ProfilesFixture f) : IClassFixture<Profiles
     }
 
     [Fact]
+    public async Task the_printable_page_draws_its_bars_and_names_its_sources()
+    {
+        using var client = f.As(Roles.Communications);
+        var response = await client.GetAsync("/api/profiles/areas/hyson-green-arboretum/page");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Hyson Green &amp; Arboretum</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("ONS Census 2021, TS021 Ethnic group (2021), ward figures", html, StringComparison.Ordinal);
+        Assert.Contains("published for local authorities only", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task an_unknown_area_is_a_404_problem()
     {
         using var client = f.As(Roles.Analyst);

@@ -18,6 +18,7 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         { "POST", "/api/profiles/imports", "analyst admin" },
         { "GET", "/api/profiles/imports/{x}", "analyst admin" },
         { "GET", "/api/profiles/areas/berridge", "neighbourhood communications analyst admin" },
+        { "GET", "/api/profiles/areas/berridge/page", "neighbourhood communications analyst admin" },
         { "GET", "/api/profiles/areas/berridge/communities", "neighbourhood communications analyst admin" },
         { "GET", "/api/profiles/communities/{x}", "neighbourhood communications analyst admin" },
         { "POST", "/api/profiles/areas/berridge/communities", "analyst admin" },
