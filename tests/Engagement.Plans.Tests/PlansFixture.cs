@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Engagement.ServiceDefaults;
+using Engagement.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using C = Engagement.Contracts;
+
+namespace Engagement.Plans.Tests;
+
+/// <summary>The real plans service on Kestrel with its own database and RabbitMQ virtual host, and a listener for what it publishes.</summary>
+public sealed class PlansFixture : IAsyncLifetime
+{
+    private readonly string _database = TestInfrastructure.UniqueName("plans");
+    private readonly string _vhost = TestInfrastructure.UniqueName("plans");
+    private IHost? _listener;
+
+    public ServiceHost<PlansApp> Service { get; private set; } = null!;
+    public TestClock Clock { get; } = new();
+    public PublishedLog Published { get; } = new();
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Publishes to the service's virtual host as another service would.</summary>
+    public IBus Bus => _listener!.Services.GetRequiredService<IBus>();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync(_database);
+        await TestInfrastructure.CreateVirtualHostAsync(_vhost);
+        // The listener's queues are bound before the service can publish anything.
+        _listener = await TestBus.StartAsync(_vhost, x => x.AddConsumer<PublishedRecorder>(), services => services.AddSingleton(Published));
+        Service = new ServiceHost<PlansApp>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:EventStore"] = ConnectionString,
+            ["RabbitMq:VirtualHost"] = _vhost,
+        }, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+    }
+
+    public HttpClient As(string role, params string[] areas) => Service.Client(TestTokens.Create(role, $"{role}-{Guid.NewGuid():N}"[..20], areas));
+
+    public HttpClient Anonymous() => Service.Client();
+
+    public HttpClient Officer(string area) => As(Roles.Neighbourhood, area);
+
+    public Task<long> CountAsync(string sql) => TestInfrastructure.ScalarAsync<long>(ConnectionString, sql);
+
+    public async Task DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        if (_listener is not null)
+        {
+            await _listener.StopAsync();
+            _listener.Dispose();
+        }
+
+        await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
+        await TestInfrastructure.DropDatabaseAsync(_database);
+    }
+}
+
+/// <summary>Every event the service published, by message id.</summary>
+public sealed class PublishedLog
+{
+    public ConcurrentBag<(Guid MessageId, object Message)> Messages { get; } = [];
+
+    public IReadOnlyList<T> Of<T>() => Messages.Select(m => m.Message).OfType<T>().ToList();
+
+    public Task<IReadOnlyList<T>> WaitForAsync<T>(Func<T, bool> match, int count = 1) =>
+        TestInfrastructure.EventuallyAsync(() => Task.FromResult<IReadOnlyList<T>>(Of<T>().Where(match).ToList()), l => l.Count >= count, what: $"{count} {typeof(T).Name}");
+}
+
+public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.PlanPublished>
+{
+    public Task Consume(ConsumeContext<C.PlanPublished> context) => Record(context);
+
+    private Task Record<T>(ConsumeContext<T> context) where T : class
+    {
+        log.Messages.Add((context.MessageId ?? Guid.Empty, context.Message));
+        return Task.CompletedTask;
+    }
+}
+
+public static class PlanRequests
+{
+    public static async Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string url, object? body, string? ifMatch = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    public static string ETag(this HttpResponseMessage response) => response.Headers.ETag!.Tag;
+
+    public static async Task<JsonArray> ArrayAsync(this HttpResponseMessage response) => (await response.Content.ReadFromJsonAsync<JsonArray>())!;
+}
