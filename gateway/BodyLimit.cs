@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Engagement.ServiceDefaults;
 using Microsoft.AspNetCore.Mvc;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Engagement.Gateway;
 
@@ -12,6 +13,22 @@ namespace Engagement.Gateway;
 /// </summary>
 internal static class BodyLimit
 {
+    /// <summary>
+    /// A route's own limit (<c>Gateway:LargeBodyRoutes</c>, such as the census import) replaces the default for that
+    /// request, before either check below reads it: YARP keeps the route's value in its configuration but does not
+    /// apply it to the request on its own.
+    /// </summary>
+    public static Task ApplyRouteLimit(HttpContext context, Func<Task> next)
+    {
+        if (context.GetReverseProxyFeature().Route.Config.MaxRequestBodySize is { } routeLimit
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = routeLimit;
+        }
+
+        return next();
+    }
+
     /// <summary>A declared Content-Length over the limit is refused before anything is sent to a service.</summary>
     public static Task RejectDeclaredOversize(HttpContext context, Func<Task> next)
     {

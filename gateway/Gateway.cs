@@ -75,6 +75,23 @@ public static class Gateway
                 Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
             });
 
+            // Routes that take large uploads (a census import) get their own body limit; every other route keeps the
+            // default, so raising one never raises them all.
+            var large = configuration.GetSection("Gateway:LargeBodyRoutes").GetChildren()
+                .Where(r => r["Path"] is { } p && p.StartsWith($"/api/{cluster}/", StringComparison.Ordinal)).ToList();
+            for (var i = 0; i < large.Count; i++)
+            {
+                routes.Add(new RouteConfig
+                {
+                    RouteId = $"{cluster}-large-body-{i}",
+                    ClusterId = cluster,
+                    Order = -1,
+                    Match = new RouteMatch { Path = large[i]["Path"], Methods = large[i].GetSection("Methods").Get<string[]>() },
+                    AuthorizationPolicy = Auth.AnyRole,
+                    MaxRequestBodySize = large[i].GetValue<long>("MaxBytes"),
+                });
+            }
+
             // A service opens its own routes only, never another's.
             var prefix = $"/api/{cluster}";
             var open = (anonymous.TryGetValue(cluster, out var list) ? list : [])
@@ -104,6 +121,7 @@ public static class Gateway
         app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(BodyLimit.ApplyRouteLimit);
             proxy.Use(BodyLimit.RejectDeclaredOversize);
             proxy.Use(BodyLimit.LimitStreamedBodies);
             proxy.Use(ServiceErrorsAsProblems);
