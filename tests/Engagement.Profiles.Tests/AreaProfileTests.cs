@@ -122,6 +122,21 @@ public sealed class AreaProfileTests(ProfilesFixture f) : IClassFixture<Profiles
     }
 
     [Fact]
+    public async Task a_partial_file_imported_later_never_hides_the_full_table()
+    {
+        // Three real TS030 rows: a valid file, and a new dataset, but it does not cover every ward.
+        var lines = System.Text.Encoding.UTF8.GetString(ProfilesFixture.Shipped("census2021-ts030-ward-nottinghamshire.csv")).Split('\n');
+        var partial = string.Join('\n', lines.Take(1).Concat(lines.Where(l => l.Contains(",E050122", StringComparison.Ordinal)).Take(3))) + "\n";
+        var status = await f.ImportAsync(System.Text.Encoding.UTF8.GetBytes(partial));
+        Assert.Equal("imported", status["status"]!.GetValue<string>());
+        Assert.False(status["report"]!["coversEveryArea"]!.GetValue<bool>());
+
+        var p = await ProfileAsync("bulwell");
+        Assert.Equal(323630, p["religion"]!["total"]!["district"]!["count"]!.GetValue<long>());
+        Assert.Equal(1148437, p["religion"]!["total"]!["nottinghamshire"]!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task an_unknown_area_is_a_404_problem()
     {
         using var client = f.As(Roles.Analyst);

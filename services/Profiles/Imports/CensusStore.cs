@@ -41,6 +41,12 @@ public static class CensusStore
             value bigint not null,
             primary key (dataset_id, geography_code, category));
         """,
+        // How many of the file's codes are wards or districts the areas use: a dataset becomes current only when it
+        // covers them all, so a partial or made-up file never hides the full one from profiles.
+        """
+        alter table {schema}.census_datasets add column known_codes int not null default 0;
+        update {schema}.census_datasets set known_codes = (report->>'rows')::int - (report->'unknownCodes'->>'count')::int where report is not null;
+        """,
     ];
 
     public const string Licence = "Open Government Licence v3.0";
@@ -71,12 +77,22 @@ public static class CensusStore
         return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
-    /// <summary>The latest imported dataset of each table at each geography level.</summary>
-    public static async Task<IReadOnlyList<Dataset>> CurrentAsync(EventStoreSettings settings, CancellationToken ct)
+    /// <summary>
+    /// The latest imported dataset of each table at each geography level that covers every ward (or every district)
+    /// the areas use: <paramref name="wards"/> and <paramref name="districts"/> are how many there are.
+    /// </summary>
+    public static async Task<IReadOnlyList<Dataset>> CurrentAsync(EventStoreSettings settings, int wards, int districts, CancellationToken ct)
     {
         await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            $"select distinct on (table_code, geography_level) {Columns} from {settings.Schema}.census_datasets where status = 'imported' order by table_code, geography_level, imported_at desc", conn);
+            $"""
+            select distinct on (table_code, geography_level) {Columns} from {settings.Schema}.census_datasets
+            where status = 'imported'
+              and known_codes >= case geography_level when 'ward' then @wards when 'local-authority' then @districts else 2147483647 end
+            order by table_code, geography_level, imported_at desc
+            """, conn);
+        cmd.Parameters.AddWithValue("wards", wards);
+        cmd.Parameters.AddWithValue("districts", districts);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<Dataset>();
         while (await r.ReadAsync(ct))
@@ -166,11 +182,12 @@ public static class CensusStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task FinishAsync(NpgsqlConnection conn, string schema, Guid id, int rows, object report, DateTimeOffset at, CancellationToken ct)
+    public static async Task FinishAsync(NpgsqlConnection conn, string schema, Guid id, int rows, int knownCodes, object report, DateTimeOffset at, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"update {schema}.census_datasets set status = 'imported', written = @rows, report = @report, imported_at = @at where id = @id", conn);
+            $"update {schema}.census_datasets set status = 'imported', written = @rows, known_codes = @known, report = @report, imported_at = @at where id = @id", conn);
         cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("known", knownCodes);
         cmd.Parameters.AddWithValue("rows", rows);
         cmd.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, Json) });
         cmd.Parameters.AddWithValue("at", at);

@@ -6,9 +6,10 @@ using Engagement.ServiceDefaults;
 namespace Engagement.Profiles.Imports;
 
 /// <summary>What an analyst learns about an accepted file; warnings never stop an import.</summary>
+/// <param name="CoversEveryArea">Whether the file has every ward (or district) the areas use; only such a file replaces the table profiles read.</param>
 public sealed record ImportReport(
     string Table, string Title, string Release, string GeographyLevel, string Layout, string Universe, int Rows, int Categories, int Figures,
-    int HierarchyChecks, UnknownCodes UnknownCodes, IReadOnlyList<TotalsWarning> Warnings);
+    int HierarchyChecks, UnknownCodes UnknownCodes, bool CoversEveryArea, IReadOnlyList<TotalsWarning> Warnings);
 
 /// <param name="Codes">The first 50; codes well formed but in none of the areas' wards or districts. Their rows are stored but no profile uses them.</param>
 public sealed record UnknownCodes(int Count, IReadOnlyList<string> Codes);
@@ -104,12 +105,15 @@ public static class ImportCensus
 
     public static ImportReport Report(CensusTable parsed, KnownTable known, IReadOnlyList<Category> tree, AreaDirectory areas)
     {
-        var knownCodes = areas.All.SelectMany(a => a.Wards.Select(w => w.Code).Append(a.DistrictCode)).ToHashSet(StringComparer.Ordinal);
-        var unknown = parsed.Rows.Select(r => r.Code).Where(c => !knownCodes.Contains(c)).ToList();
+        var wards = areas.All.SelectMany(a => a.Wards.Select(w => w.Code)).ToHashSet(StringComparer.Ordinal);
+        var districts = areas.All.Select(a => a.DistrictCode).ToHashSet(StringComparer.Ordinal);
+        var codes = parsed.Rows.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var unknown = parsed.Rows.Select(r => r.Code).Where(c => !wards.Contains(c) && !districts.Contains(c)).ToList();
+        var covers = wards.IsSubsetOf(codes) || districts.IsSubsetOf(codes);
         var levels = parsed.Rows.Select(r => GeographyLevel(r.Code)).Distinct().Order(StringComparer.Ordinal).ToList();
         return new ImportReport(known.Code, known.Title, parsed.Date, string.Join("+", levels), parsed.Layout, known.Universe, parsed.Rows.Count,
             parsed.Categories.Count, parsed.Rows.Count * parsed.Categories.Count, parsed.Rows.Count * tree.Count(p => p.Index == 0 || tree.Any(c => c.Parent == p.Index) || p.Derived),
-            new UnknownCodes(unknown.Count, unknown.Take(50).ToList()), []);
+            new UnknownCodes(unknown.Count, unknown.Take(50).ToList()), covers, []);
     }
 
     /// <summary>The GSS entity code (its first three characters) says what kind of geography a code is.</summary>

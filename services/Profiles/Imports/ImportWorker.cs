@@ -32,7 +32,8 @@ public sealed class ImportQueue
 /// transaction (the session's), so a dataset is either all there with its event or not there at all. Progress is
 /// written on a connection of its own so that the status resource shows it while that transaction is open.
 /// </summary>
-public sealed partial class ImportWorker(ImportQueue queue, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, ILogger<ImportWorker> logger)
+public sealed partial class ImportWorker(
+    ImportQueue queue, IDocumentStore store, EventStoreSettings settings, Reading.CensusFigures figures, TimeProvider clock, ILogger<ImportWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -61,7 +62,7 @@ public sealed partial class ImportWorker(ImportQueue queue, IDocumentStore store
         await session.BeginTransactionAsync(ct);
         var conn = session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
         await CensusStore.CopyFiguresAsync(conn, settings.Schema, d.Id, work.Parsed, written => CensusStore.SetWrittenAsync(settings, d.Id, written, ct), ct);
-        await CensusStore.FinishAsync(conn, settings.Schema, d.Id, d.Rows, report, clock.GetUtcNow(), ct);
+        await CensusStore.FinishAsync(conn, settings.Schema, d.Id, d.Rows, d.Rows - report.UnknownCodes.Count, report, clock.GetUtcNow(), ct);
         await session.SaveChangesAsync(ct);
     }
 
@@ -70,7 +71,7 @@ public sealed partial class ImportWorker(ImportQueue queue, IDocumentStore store
     {
         var mine = work.Parsed.Rows.ToDictionary(r => r.Code, r => r.Values[0], StringComparer.Ordinal);
         var warnings = new List<TotalsWarning>();
-        foreach (var other in (await CensusStore.CurrentAsync(settings, ct)).Where(o => o.Universe == work.Dataset.Universe && o.Table != work.Dataset.Table))
+        foreach (var other in (await figures.CurrentAsync(ct)).Where(o => o.Universe == work.Dataset.Universe && o.Table != work.Dataset.Table))
         {
             var theirs = await CensusStore.FiguresAsync(settings, other.Id, other.Categories.Count, mine.Keys, ct);
             var differences = theirs.Where(t => t.Value[0] != mine[t.Key]).Select(t => new TotalsDifference(t.Key, mine[t.Key], t.Value[0]))

@@ -31,5 +31,9 @@ public sealed class CensusFigures(EventStoreSettings settings, AreaDirectory are
         return await lazy.Value.WaitAsync(ct);
     }
 
-    public Task<IReadOnlyList<CensusStore.Dataset>> CurrentAsync(CancellationToken ct) => CensusStore.CurrentAsync(settings, ct);
+    private readonly int _wards = areas.All.Sum(a => a.Wards.Count);
+    private readonly int _districts = areas.All.Select(a => a.DistrictCode).Distinct().Count();
+
+    /// <summary>The current dataset of each table and level: the newest that covers every ward (or district) the areas use.</summary>
+    public Task<IReadOnlyList<CensusStore.Dataset>> CurrentAsync(CancellationToken ct) => CensusStore.CurrentAsync(settings, _wards, _districts, ct);
 }
