@@ -48,6 +48,7 @@ public static class Setup
                 keys.Bind(settings.DataSource, schema);
                 var options = new StoreOptions();
                 options.Connection(settings.DataSource);
+                RefusedParameters.Install(options, settings.DataSource);
                 Configure(options, schema, keys);
                 configure?.Invoke(options, sp);
                 return options;

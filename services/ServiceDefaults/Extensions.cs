@@ -67,6 +67,7 @@ public static class Extensions
         app.UseProblemResponses();
         // Explicit, so that what runs before it (UseHeadAsGet) runs before an endpoint is chosen.
         app.UseRouting();
+        app.UseInputRules();
         // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
         app.Use(async (context, next) =>
         {

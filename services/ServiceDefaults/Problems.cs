@@ -64,7 +64,10 @@ public static partial class Problems
         // with a clear detail instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            InputRules.AddTo(o.SerializerOptions);
+        });
     }
 
     public static void UseProblemResponses(this WebApplication app)
@@ -118,6 +121,8 @@ public static partial class Problems
             var problem = exception switch
             {
                 DomainException d => FromDomain(d),
+                BadHttpRequestException { InnerException: System.Text.Json.JsonException { InnerException: InputRules.RejectedValueException r } j } =>
+                    FromDomain(new ValidationFailedException(new Dictionary<string, string[]> { [InputRules.Field(j.Path)] = [r.Message] })),
                 Engagement.MartenAdditions.StaleVersionException c => new ProblemDetails
                 {
                     Status = StatusCodes.Status412PreconditionFailed,

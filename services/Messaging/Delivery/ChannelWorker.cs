@@ -19,6 +19,9 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
+    /// <summary>Outcomes of sends the database has not taken yet; one worker loop, so no locking.</summary>
+    private readonly List<AlertCounters.Outcome> _unrecorded = [];
+
     protected abstract Task SendAsync(Alert alert, Recipient recipient, CancellationToken ct);
 
     public sealed record Recipient(string Id, string? Address, string Language, string? UnsubscribeUrl, bool IsKin);
@@ -54,6 +57,12 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
 
     private async Task<int> RunOnceAsync(RateLimiter limiter, CancellationToken ct)
     {
+        await FlushUnrecordedAsync(ct);
+        if (_unrecorded.Count > 0)
+        {
+            throw new InvalidOperationException("Outcomes of earlier sends are not recorded yet; nothing more is claimed until they are.");
+        }
+
         var s = settings.Schema;
         var claimed = new List<(Guid Alert, string Recipient, int Attempts, string Language)>();
         await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
@@ -88,7 +97,7 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
         var residentContacts = await SubscriberContacts.LoadAsync(store, residents, ct);
         var kinContacts = await KinContacts.LoadAsync(store, kin, ct);
         var maxAttempts = configuration.GetValue("Messaging:MaxAttempts", 3);
-        var outcomes = new List<(Guid Alert, string Recipient, string Status, string? Reason, DateTimeOffset? Retry)>();
+        var alerts = new HashSet<Guid>();
         foreach (var c in claimed)
         {
             var alert = await contents.GetAsync(c.Alert, ct);
@@ -108,27 +117,31 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
 
             if (recipient?.Address is null)
             {
-                outcomes.Add((c.Alert, c.Recipient, Deliveries.Failed, "no-contact: no verified address for this channel any more", null));
+                alerts.Add(c.Alert);
+                await RecordAsync(new(c.Alert, c.Recipient, Deliveries.Failed, "no-contact: no verified address for this channel any more", null), ct);
                 continue;
             }
 
             using var lease = await limiter.AcquireAsync(1, ct);
+            AlertCounters.Outcome outcome;
             try
             {
                 await SendAsync(alert, recipient, ct);
-                outcomes.Add((c.Alert, c.Recipient, Deliveries.Delivered, null, null));
+                outcome = new(c.Alert, c.Recipient, Deliveries.Delivered, null, null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 var reason = $"{e.GetType().Name}: {e.Message}";
-                outcomes.Add(c.Attempts >= maxAttempts
-                    ? (c.Alert, c.Recipient, Deliveries.Failed, reason, null)
-                    : (c.Alert, c.Recipient, Deliveries.Pending, reason, DateTimeOffset.UtcNow.AddSeconds(Math.Pow(2, c.Attempts))));
+                outcome = c.Attempts >= maxAttempts
+                    ? new(c.Alert, c.Recipient, Deliveries.Failed, reason, null)
+                    : new(c.Alert, c.Recipient, Deliveries.Pending, reason, DateTimeOffset.UtcNow.AddSeconds(Math.Pow(2, c.Attempts)));
             }
+
+            alerts.Add(c.Alert);
+            await RecordAsync(outcome, CancellationToken.None);
         }
 
-        await RecordAsync(outcomes, ct);
-        foreach (var alertId in outcomes.Select(o => o.Alert).Distinct())
+        foreach (var alertId in alerts)
         {
             await dispatcher.TryFinishAsync(alertId, ct);
         }
@@ -136,32 +149,36 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
         return claimed.Count;
     }
 
-    private async Task RecordAsync(IReadOnlyList<(Guid Alert, string Recipient, string Status, string? Reason, DateTimeOffset? Retry)> outcomes, CancellationToken ct)
+    /// <summary>
+    /// Records one send's outcome at once, in its own statement: a message that left is recorded as sent whatever
+    /// happens to its neighbours in the batch. If the database refuses it now, it is kept and recorded before the next
+    /// claim, well inside the lease, so the message is not sent again.
+    /// </summary>
+    private async Task RecordAsync(AlertCounters.Outcome outcome, CancellationToken ct)
     {
-        var s = settings.Schema;
-        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var cmd = new NpgsqlCommand(
-            $"""
-            with o as (select * from unnest(@alerts, @recipients, @statuses, @reasons, @retries) as o(alert_id, recipient_id, status, reason, retry)),
-            moved as (
-                update {s}.deliveries d set status = o.status, reason = o.reason, next_attempt = o.retry, updated = now()
-                from o where d.alert_id = o.alert_id and d.recipient_id = o.recipient_id and d.channel = @c and d.status = 'sending'
-                returning d.alert_id, d.status),
-            n as (select alert_id, status, count(*) as c from moved where status <> 'pending' group by alert_id, status)
-            insert into {s}.alert_counters (alert_id, channel, status, count)
-            select alert_id, @c, 'pending', -c from n union all select alert_id, @c, status, c from n
-            on conflict (alert_id, channel, status) do update set count = {s}.alert_counters.count + excluded.count
-            """, conn, tx);
-        cmd.Parameters.AddWithValue("c", channel);
-        cmd.Parameters.AddWithValue("alerts", outcomes.Select(o => o.Alert).ToArray());
-        cmd.Parameters.AddWithValue("recipients", outcomes.Select(o => o.Recipient).ToArray());
-        cmd.Parameters.AddWithValue("statuses", outcomes.Select(o => o.Status).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter("reasons", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = outcomes.Select(o => (object?)o.Reason ?? DBNull.Value).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("retries", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = outcomes.Select(o => (object?)o.Retry?.UtcDateTime ?? DBNull.Value).ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
+        _unrecorded.Add(outcome);
+        await FlushUnrecordedAsync(ct);
     }
+
+    private async Task FlushUnrecordedAsync(CancellationToken ct)
+    {
+        foreach (var outcome in _unrecorded.ToList())
+        {
+            try
+            {
+                await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+                await AlertCounters.RecordAsync(conn, null, settings.Schema, channel, [outcome], ct);
+                _unrecorded.Remove(outcome);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogUnrecorded(logger, channel, outcome.Alert, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Channel} outcome for alert {AlertId} could not be recorded yet; it is kept and recorded before the next claim")]
+    private static partial void LogUnrecorded(ILogger logger, string channel, Guid alertId, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Channel} channel worker failed; it will try again")]
     private static partial void LogFailed(ILogger logger, string channel, Exception e);
