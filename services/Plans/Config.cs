@@ -1,7 +1,9 @@
 using Engagement.MartenAdditions;
 using Engagement.Plans.Planning;
+using Engagement.Plans.Priorities;
 using Engagement.ServiceDefaults;
 using Marten;
+using MassTransit;
 
 namespace Engagement.Plans;
 
@@ -12,15 +14,26 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(options);
         PlanEvents.Register(options);
+        PriorityEvents.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's: none yet.</summary>
     public static void SchemaSteps(SchemaSteps steps) => ArgumentNullException.ThrowIfNull(steps);
 
+    /// <summary>Consumers of other services' events.</summary>
+    public static void Consumers(IBusRegistrationConfigurator x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddConsumer<SurgeryHeldConsumer, SurgeryHeldConsumerDefinition>();
+    }
+
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RankingOptions>().BindConfiguration("Plans:Ranking")
+            .Validate(o => o.IsValid, "Plans:Ranking: weights from 0 to 10 (at least one above 0) named in lower-case-with-hyphens, ScaleMax 1 to 10, AdoptedLimit 1 to 20, StaleAfterMonths 1 to 12.")
+            .ValidateOnStart();
         return builder;
     }
 
@@ -42,6 +55,24 @@ public static class Config
             .WithSummary("Replace an objective. Requires If-Match.");
         api.MapPost("/{id:guid}/publish", PublishPlan.Handle).RequireRoles(Roles.Neighbourhood)
             .WithSummary("Publish the plan as its next revision, with the reason for it; 422 naming every objective without a metric or a baseline. Requires If-Match; emits PlanPublished.");
+
+        // Candidates and the two rankings side by side; the inspector (a neighbourhood role) chooses and acts.
+        api.MapGet("/priorities", PriorityCommands.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("An area's priorities (?area=, ?closed=true for closed ones too): mentions and community rank beside the threat, risk and harm score and its rank; stale ones flagged.");
+        api.MapGet("/priorities/{id:guid}", PriorityCommands.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst);
+        api.MapPost("/priorities/imports/survey", ImportSurvey.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+            .Accepts<string>("text/csv")
+            .WithSummary("Import survey answers as CSV (respondent_area,issue_category,free_text,date): each row a candidate issue; the same file again counts nothing twice.");
+        api.MapPost("/priorities/{id:guid}/assessment", AssessPriority.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+            .WithSummary("Score the priority on every threat, risk and harm dimension in force (MoRiLE's by default), 0 to Plans:Ranking:ScaleMax. Takes If-Match.");
+        api.MapPost("/priorities/{id:guid}/adopt", ChoosePriority.HandleAdopt).RequireRoles(Roles.Neighbourhood)
+            .WithSummary("Adopt a candidate as one of the area's priorities (three at once by default), with the reason. Takes If-Match.");
+        api.MapPost("/priorities/{id:guid}/pass-to-partner", ChoosePriority.HandlePass).RequireRoles(Roles.Neighbourhood)
+            .WithSummary("Mark an issue another agency owns as passed to that partner, with their reference. Takes If-Match.");
+        api.MapPost("/priorities/{id:guid}/actions", RecordAction.Handle).RequireRoles(Roles.Neighbourhood)
+            .WithSummary("Record what was done (date, text, outcome) on an adopted priority; emits PriorityActioned. Takes If-Match; accepts Idempotency-Key.");
+        api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood)
+            .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
         return app;
     }
 }

@@ -4,7 +4,7 @@ using Engagement.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-plans");
 builder.AddMartenEventStore("plans", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
-builder.AddMessaging();
+builder.AddMessaging(Config.Consumers);
 builder.AddPlans();
 
 var app = builder.Build();

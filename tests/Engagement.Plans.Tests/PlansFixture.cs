@@ -71,9 +71,16 @@ public sealed class PublishedLog
         TestInfrastructure.EventuallyAsync(() => Task.FromResult<IReadOnlyList<T>>(Of<T>().Where(match).ToList()), l => l.Count >= count, what: $"{count} {typeof(T).Name}");
 }
 
-public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.PlanPublished>
+public sealed class PublishedRecorder(PublishedLog log)
+    : IConsumer<C.PlanPublished>, IConsumer<C.PriorityRaised>, IConsumer<C.PriorityActioned>, IConsumer<C.PriorityClosed>
 {
     public Task Consume(ConsumeContext<C.PlanPublished> context) => Record(context);
+
+    public Task Consume(ConsumeContext<C.PriorityRaised> context) => Record(context);
+
+    public Task Consume(ConsumeContext<C.PriorityActioned> context) => Record(context);
+
+    public Task Consume(ConsumeContext<C.PriorityClosed> context) => Record(context);
 
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {

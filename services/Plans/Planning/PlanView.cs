@@ -20,28 +20,9 @@ public static class PlanCommands
 {
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(London.Show(clock.GetUtcNow()).DateTime);
 
-    /// <summary>Load, decide, append: 404 for a plan never drafted (also when If-Match names one of its versions), 403 outside the caller's areas.</summary>
-    public static async Task<CommandResult<PlanDocument>> HandleAsync(
-        IDocumentStore store, Guid id, long? ifMatch, ClaimsPrincipal user, Func<Plan, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        try
-        {
-            return await CommandPath.HandleAsync<PlanDocument>(store, Plan.StreamId(id), ifMatch, (doc, _) =>
-            {
-                if (!doc.State.Exists)
-                {
-                    throw new NotFoundException("Plan", id.ToString());
-                }
-
-                user.RequireArea(doc.State.AreaCode);
-                return decide(doc.State);
-            }, user: user.SubjectId(), ct: ct);
-        }
-        catch (StaleVersionException e) when (e.Actual == 0)
-        {
-            throw new NotFoundException("Plan", id.ToString());
-        }
-    }
+    public static Task<CommandResult<PlanDocument>> HandleAsync(
+        IDocumentStore store, Guid id, long? ifMatch, ClaimsPrincipal user, Func<Plan, IReadOnlyList<object>> decide, CancellationToken ct) =>
+        AreaCommands.HandleAsync<PlanDocument>(store, "Plan", id, Plan.StreamId(id), ifMatch, user, d => d.State.Exists ? d.State.AreaCode : null, d => decide(d.State), ct);
 
     public static Ok<PlanView> Answer(HttpContext http, CommandResult<PlanDocument> result, TimeProvider clock)
     {

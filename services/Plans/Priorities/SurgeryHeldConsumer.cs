@@ -1,0 +1,52 @@
+using Engagement.MartenAdditions;
+using Marten;
+using MassTransit;
+using C = Engagement.Contracts;
+
+namespace Engagement.Plans.Priorities;
+
+/// <summary>
+/// Every issue raised at a surgery becomes a candidate priority of the surgery's area, or a mention of the one already
+/// raised for that category. Handled once per message: the inbox entry commits with the appended events.
+/// </summary>
+public sealed class SurgeryHeldConsumer(IDocumentStore store) : IConsumer<C.SurgeryHeld>
+{
+    public const string Name = "plans-surgery-held";
+
+    public async Task Consume(ConsumeContext<C.SurgeryHeld> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var held = context.Message;
+        var candidates = held.IssuesRaised
+            .Select((issue, i) => (issue, i))
+            .Where(x => RaisePriority.Category(x.issue.Category).Length > 0 && !string.IsNullOrWhiteSpace(x.issue.Summary))
+            // SurgeryHeld does not carry who raised each issue yet, so no raisers are kept from surgeries for now.
+            .Select(x => new Candidate(held.AreaCode, RaisePriority.Category(x.issue.Category),
+                new Mention("surgery", $"surgery:{held.SurgeryId}:{x.i}", x.issue.Summary.Trim(), held.StartsAt, [])))
+            .ToList();
+        await store.HandleOnceAsync(context.MessageId ?? held.EventId, Name, async session =>
+        {
+            session.CausationId = held.EventId.ToString();
+            session.LastModifiedBy = "system:surgeries";
+            await RaisePriority.AppendAsync(session, candidates, context.CancellationToken);
+        }, context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// One surgery's issues at a time per instance, and a handful in parallel: two messages for one area and category
+/// would only collide on its stream and be retried.
+/// </summary>
+public sealed class SurgeryHeldConsumerDefinition : ConsumerDefinition<SurgeryHeldConsumer>
+{
+    public SurgeryHeldConsumerDefinition() => ConcurrentMessageLimit = 4;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SurgeryHeldConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(endpointConfigurator);
+        // Losing a race on a priority's stream is a concurrency error that a prompt retry resolves; the bus-wide retry
+        // intervals already cover it, so nothing more than the limit is set here.
+        endpointConfigurator.PrefetchCount = 8;
+    }
+}
