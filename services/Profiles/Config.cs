@@ -1,5 +1,6 @@
 using Engagement.MartenAdditions;
 using Engagement.Profiles.Communities;
+using Engagement.Profiles.Emerging;
 using Engagement.Profiles.Imports;
 using Engagement.Profiles.Reading;
 using Engagement.Profiles.Versions;
@@ -21,6 +22,7 @@ public static class Config
         ImportEvents.Register(options);
         CommunityEvents.Register(options);
         VersionEvents.Register(options);
+        EmergingEvents.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's.</summary>
@@ -28,6 +30,7 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(steps);
         steps.Add(CensusStore.Component, CensusStore.Migrations);
+        steps.Add("flows", ImportFlows.Migrations);
     }
 
     public static WebApplicationBuilder AddProfiles(this WebApplicationBuilder builder)
@@ -39,6 +42,8 @@ public static class Config
         builder.Services.AddSingleton<CensusFigures>();
         builder.Services.AddOptions<VersionThresholds>().BindConfiguration("Profiles:Versions")
             .Validate(t => t.IsValid, "Profiles:Versions: GrowthPercent > 0, MinGrowthCount >= 0, SharePercents between 0 and 100.").ValidateOnStart();
+        builder.Services.AddOptions<EmergingThresholds>().BindConfiguration("Profiles:Emerging")
+            .Validate(t => t.IsValid, "Profiles:Emerging: a Version, MinCount > 0, GrowthPercent > 0, WindowMonths > 0.").ValidateOnStart();
         return builder;
     }
 
@@ -73,6 +78,14 @@ public static class Config
             .WithSummary("Publish the area's profile as it stands: a new version with its difference from the last; emits CommunityProfileRefreshed.");
         api.MapGet("/areas/{code}/versions", PublishProfile.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("Every published version of the area's profile, newest first, each with its counts and difference.");
+
+        // Emerging communities: analysts load flow data and decide on what the rule finds; staff read the candidates.
+        api.MapPost("/flows", ImportFlows.Handle).RequireRoles(Roles.Analyst)
+            .WithSummary("Import flow data (period_start,period_end,area_code,area_type,dimension,value,count,source); the rule then runs over every row held.");
+        api.MapGet("/emerging", DecideCandidate.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("Candidate emerging communities in your areas, with the evidence and thresholds each was found by.");
+        api.MapPost("/emerging/{id}/confirm", DecideCandidate.Confirm).RequireRoles(Roles.Analyst).WithSummary("Confirm a candidate, with a reason. Takes If-Match.");
+        api.MapPost("/emerging/{id}/dismiss", DecideCandidate.Dismiss).RequireRoles(Roles.Analyst).WithSummary("Dismiss a candidate, with a reason. Takes If-Match.");
         return app;
     }
 }

@@ -14,6 +14,8 @@ public static class PublicEvents
         {
             ProfilePublished p => new C.CommunityProfileRefreshed(e.Id, e.Timestamp, p.AreaCode, p.Version, p.Counts.Population, p.Counts.Households,
                 p.Counts.NamedCommunities.Count, p.Diff.NewGroups.Count, p.Diff.GrownGroups.Count, p.Diff.ThresholdsCrossed.Count),
+            Emerging.EmergingCommunityIdentified i => new C.EmergingCommunityIdentified(e.Id, e.Timestamp, i.CandidateId, i.AreaCode, i.Dimension, i.Value,
+                i.Evidence.Count(s => s.Signals)),
             _ => null,
         };
     }

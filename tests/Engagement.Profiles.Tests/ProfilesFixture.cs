@@ -97,17 +97,24 @@ public sealed class ProfilesFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Every CommunityProfileRefreshed received over the broker, with its message id.</summary>
+/// <summary>Every contract the service published that the tests listen for, with its broker message id.</summary>
 public sealed class RefreshedLog
 {
     public ConcurrentBag<(Guid MessageId, C.CommunityProfileRefreshed Message)> Messages { get; } = [];
+    public ConcurrentBag<(Guid MessageId, C.EmergingCommunityIdentified Message)> Emerging { get; } = [];
 }
 
-public sealed class RefreshedRecorder(RefreshedLog log) : IConsumer<C.CommunityProfileRefreshed>
+public sealed class RefreshedRecorder(RefreshedLog log) : IConsumer<C.CommunityProfileRefreshed>, IConsumer<C.EmergingCommunityIdentified>
 {
     public Task Consume(ConsumeContext<C.CommunityProfileRefreshed> context)
     {
         log.Messages.Add((context.MessageId ?? Guid.Empty, context.Message));
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<C.EmergingCommunityIdentified> context)
+    {
+        log.Emerging.Add((context.MessageId ?? Guid.Empty, context.Message));
         return Task.CompletedTask;
     }
 }

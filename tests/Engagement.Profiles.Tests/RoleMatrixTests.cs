@@ -8,7 +8,7 @@ namespace Engagement.Profiles.Tests;
 
 /// <summary>
 /// Every endpoint with every role: allowed, 403 for a signed-in caller of the wrong role, 401 without a token.
-/// Allowed writes are sent an empty body, which is refused before anything is stored.
+/// Allowed writes are sent an empty or invalid body, which is refused before anything is stored.
 /// </summary>
 public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesFixture>
 {
@@ -24,6 +24,10 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         { "POST", "/api/profiles/areas/berridge/communities", "analyst admin" },
         { "POST", "/api/profiles/communities/{x}/evidence", "analyst admin" },
         { "POST", "/api/profiles/areas/berridge/versions", "analyst admin" },
+        { "POST", "/api/profiles/flows", "analyst admin" },
+        { "GET", "/api/profiles/emerging", "neighbourhood communications analyst admin" },
+        { "POST", "/api/profiles/emerging/emerging-x/confirm", "analyst admin" },
+        { "POST", "/api/profiles/emerging/emerging-x/dismiss", "analyst admin" },
         { "GET", "/api/profiles/areas/berridge/versions", "neighbourhood communications analyst admin" },
     };
 
@@ -34,7 +38,7 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         var url = path.Replace("{x}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
         await RoleMatrix.AssertAsync(role => role == RoleMatrix.Anonymous ? f.Anonymous() : f.As(role, AreaScope.ForceWide), method, url, allowed, request =>
         {
-            if (method == "POST" && path.EndsWith("/imports", StringComparison.Ordinal))
+            if (method == "POST" && (path.EndsWith("/imports", StringComparison.Ordinal) || path.EndsWith("/flows", StringComparison.Ordinal)))
             {
                 request.Content = new ByteArrayContent([]);
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");

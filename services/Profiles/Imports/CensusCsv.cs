@@ -190,7 +190,7 @@ public static partial class CensusCsv
             : throw new MalformedCensusFileException(line, column, $"'{value}' in column '{header}' is not a count (a whole number, 0 or more).");
 
     /// <summary>RFC 4180 records with the line each starts on; a quoted field may hold commas, quotes and line breaks.</summary>
-    private static IEnumerable<(int Line, List<string> Fields)> Records(string text)
+    internal static IEnumerable<(int Line, List<string> Fields)> Records(string text)
     {
         var line = 1;
         var i = 0;
