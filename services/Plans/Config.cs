@@ -1,5 +1,6 @@
 using Engagement.MartenAdditions;
 using Engagement.Plans.Planning;
+using Engagement.Plans.PoliceUk;
 using Engagement.Plans.Priorities;
 using Engagement.ServiceDefaults;
 using Marten;
@@ -73,6 +74,10 @@ public static class Config
             .WithSummary("Record what was done (date, text, outcome) on an adopted priority; emits PriorityActioned. Takes If-Match; accepts Idempotency-Key.");
         api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood)
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
+
+        // Anyone, with no token: the area's priorities in police.uk's shape, for the clients that already read it.
+        api.MapGet("/police-uk/" + PoliceUkPriorities.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()
+            .WithSummary("police.uk's neighbourhood priorities: [{issue, issue-date, action, action-date}], HTML escaped from plain text, London local time without offset.");
         return app;
     }
 }
