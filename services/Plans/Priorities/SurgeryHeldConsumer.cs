@@ -34,12 +34,18 @@ public sealed class SurgeryHeldConsumer(IDocumentStore store) : IConsumer<C.Surg
 }
 
 /// <summary>
-/// One surgery's issues at a time per instance, and a handful in parallel: two messages for one area and category
-/// would only collide on its stream and be retried.
+/// A handful of surgeries' issues in parallel per instance: two messages for one area and category only collide on its
+/// stream, and the loser is retried. The queue is named for this service, because the kebab-case name of the type alone
+/// (<c>surgery-held</c>) would be shared with any other service's consumer of the same event, and the two would then
+/// compete for its messages instead of each getting every one.
 /// </summary>
 public sealed class SurgeryHeldConsumerDefinition : ConsumerDefinition<SurgeryHeldConsumer>
 {
-    public SurgeryHeldConsumerDefinition() => ConcurrentMessageLimit = 4;
+    public SurgeryHeldConsumerDefinition()
+    {
+        EndpointName = SurgeryHeldConsumer.Name;
+        ConcurrentMessageLimit = 4;
+    }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<SurgeryHeldConsumer> consumerConfigurator,
         IRegistrationContext context)
