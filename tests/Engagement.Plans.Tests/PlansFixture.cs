@@ -20,6 +20,7 @@ public sealed class PlansFixture : IAsyncLifetime
     public ServiceHost<PlansApp> Service { get; private set; } = null!;
     public TestClock Clock { get; } = new();
     public PublishedLog Published { get; } = new();
+    public ConsumedLog Consumed { get; } = new();
     public string ConnectionString { get; private set; } = "";
 
     /// <summary>Publishes to the service's virtual host as another service would.</summary>
@@ -35,7 +36,11 @@ public sealed class PlansFixture : IAsyncLifetime
         {
             ["ConnectionStrings:EventStore"] = ConnectionString,
             ["RabbitMq:VirtualHost"] = _vhost,
-        }, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+        }, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddConsumeObserver(_ => Consumed);
+        }).Start();
     }
 
     public HttpClient As(string role, params string[] areas) => Service.Client(TestTokens.Create(role, $"{role}-{Guid.NewGuid():N}"[..20], areas));
@@ -58,6 +63,28 @@ public sealed class PlansFixture : IAsyncLifetime
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
         await TestInfrastructure.DropDatabaseAsync(_database);
     }
+}
+
+/// <summary>
+/// The message ids the service's own consumers have finished with (handled, or found already handled), so a test can
+/// wait for a redelivery to have been dealt with instead of sleeping.
+/// </summary>
+public sealed class ConsumedLog : IConsumeObserver
+{
+    public ConcurrentBag<Guid> MessageIds { get; } = [];
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        MessageIds.Add(context.MessageId ?? Guid.Empty);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+
+    public Task WaitForAsync(Guid messageId, int times) =>
+        TestInfrastructure.EventuallyAsync(() => Task.FromResult(MessageIds.Count(id => id == messageId)), n => n >= times, what: $"{messageId} consumed {times} times");
 }
 
 /// <summary>Every event the service published, by message id.</summary>
