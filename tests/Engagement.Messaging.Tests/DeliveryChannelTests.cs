@@ -160,6 +160,26 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
     }
 
     [Fact]
+    public async Task a_resident_who_comes_back_after_erasure_can_reply_to_an_alert_and_be_answered()
+    {
+        var sub = NewSub("back-reply");
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: ["retford"], interests: ["appeals"]))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NoContent, (await me.DeleteAsync("/api/messaging/subscriptions/me")).StatusCode);
+        (await PutMe(me, Body(areas: ["retford"], interests: ["appeals"]))).EnsureSuccessStatusCode();
+        var alert = await AlertToAsync("retford", "rt-", 0);
+
+        var reply = await me.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "I came back and I saw the car." });
+
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var replyId = (await reply.BodyAsync())["replyId"]!.GetValue<string>();
+        using var team = f.As(Roles.Neighbourhood, "pcso-rt", "retford");
+        var answer = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/answer", new { body = "Thank you for coming back to us." });
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("I came back and I saw the car.", (await answer.BodyAsync())["body"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task unanswered_replies_breach_the_72_hour_clock_and_only_recipients_may_reply()
     {
         var alert = await AlertToAsync("wollaton-west", "ww-", 1);
