@@ -33,6 +33,38 @@ public static class Audit
 
     public sealed record Entry(string Action, string SubjectType, string SubjectId, string? Reason = null, object? Detail = null);
 
+    /// <summary>An entry whose actor is known only by name (a batch acts for many people, none of them the caller).</summary>
+    public sealed record Row(string Actor, string? Role, Entry Entry);
+
+    /// <summary>
+    /// Many entries in one statement: a batch that collects or discloses for hundreds of people records a row for each
+    /// without a round trip for each.
+    /// </summary>
+    public static async Task RecordManyAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, IReadOnlyCollection<Row> rows, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var cmd = new NpgsqlCommand(
+            $"""
+            insert into {schema}.audit_log (actor, role, action, subject_type, subject_id, reason, detail)
+            select actor, role, action, type, id, reason, detail::jsonb
+            from unnest(@actor, @role, @action, @type, @id, @reason, @detail) as r(actor, role, action, type, id, reason, detail)
+            """,
+            conn, tx);
+        cmd.Parameters.AddWithValue("actor", rows.Select(r => r.Actor).ToArray());
+        cmd.Parameters.AddWithValue("role", rows.Select(r => r.Role).ToArray());
+        cmd.Parameters.AddWithValue("action", rows.Select(r => r.Entry.Action).ToArray());
+        cmd.Parameters.AddWithValue("type", rows.Select(r => r.Entry.SubjectType).ToArray());
+        cmd.Parameters.AddWithValue("id", rows.Select(r => r.Entry.SubjectId).ToArray());
+        cmd.Parameters.AddWithValue("reason", rows.Select(r => r.Entry.Reason).ToArray());
+        cmd.Parameters.AddWithValue("detail", rows.Select(r => r.Entry.Detail is null ? null : JsonSerializer.Serialize(r.Entry.Detail)).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task RecordAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string schema, ClaimsPrincipal? actor, Entry entry, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entry);

@@ -94,6 +94,10 @@ public static class Extensions
             .WithSummary("Neighbourhood Policing Areas, from the seed file.");
         if (app.Services.GetService<Marten.IDocumentStore>() is not null)
         {
+            // Every service with a store has the audit table (AddMartenEventStore adds it), so every one answers for it here.
+            api.MapGet("/audit", QueryAuditLog.Handle)
+                .RequireAuthorization(Roles.Admin)
+                .WithSummary("The personal-data audit log (DPA 2018 s62), newest first, paged (limit at most 500).");
             api.MapGet("/admin/subscriptions", async (Marten.IDocumentStore store, CancellationToken ct) =>
                 {
                     var head = (await store.Advanced.FetchEventStoreStatistics(token: ct)).EventSequenceNumber;

@@ -24,13 +24,19 @@ public sealed class DeliveryChannelTests(MessagingFixture f) : IClassFixture<Mes
         return (sub, email, Engagement.Messaging.Subscriptions.SubscriptionRules.NormaliseMobile(phone)!);
     }
 
+    /// <summary>An alert to one area and interest, sent and waited for until every channel has finished.</summary>
+    private async Task<JsonObject> AlertAndWaitAsync(string area, string interest, string subject)
+    {
+        using var comms = f.As(Roles.Communications, "comms-" + area);
+        var response = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert(area, subject: subject, interests: [interest]));
+        return await Audiences.WaitForStatusAsync(comms, response.Headers.Location!.ToString(), "completed");
+    }
+
     [Fact]
     public async Task an_alert_reaches_the_inbox_email_and_sms_with_one_click_unsubscribe_links()
     {
         var (sub, email, phone) = await SubscribeAsync("chan", "sherwood", "burglary");
-        using var comms = f.As(Roles.Communications, "comms-chan");
-        var response = await comms.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("sherwood", subject: "Sheds broken into on Mansfield Road", interests: ["burglary"]));
-        var done = await Audiences.WaitForStatusAsync(comms, response.Headers.Location!.ToString(), "completed");
+        var done = await AlertAndWaitAsync("sherwood", "burglary", "Sheds broken into on Mansfield Road");
 
         var mail = (await MailsTo(f, email, atLeast: 2)).Single(m => m.Subject == "Sheds broken into on Mansfield Road");
         var sms = Assert.Single(f.Sms.Sent, s => s.To == phone && s.Body.Contains("Sheds broken into", StringComparison.Ordinal));
@@ -47,6 +53,24 @@ public sealed class DeliveryChannelTests(MessagingFixture f) : IClassFixture<Mes
         Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
         Assert.False(await f.ScalarAsync<bool>("select sms_enabled from messaging.subscribers where subscriber_id = @s", ("s", sub)));
         Assert.True(await f.ScalarAsync<bool>("select email_verified from messaging.subscribers where subscriber_id = @s", ("s", sub)));
+    }
+
+    [Fact]
+    public async Task handing_an_address_to_the_email_or_sms_provider_is_recorded_as_a_disclosure()
+    {
+        var (sub, _, _) = await SubscribeAsync("disclose", "bestwood", "road-safety");
+        var alert = (await AlertAndWaitAsync("bestwood", "road-safety", "Speed checks on Beckhampton Road"))["id"]!.GetValue<string>();
+
+        // One disclose row per send, for each channel that handed the address over (DPA 2018 s62).
+        foreach (var channel in new[] { "email", "sms" })
+        {
+            Assert.Equal(1L, await f.ScalarAsync<long>(
+                """
+                select count(*) from messaging.audit_log
+                where action = 'disclose' and subject_type = 'subscriber' and subject_id = @s and detail->>'alertId' = @a and detail->>'channel' = @c
+                """,
+                ("s", sub), ("a", alert), ("c", channel)));
+        }
     }
 
     [Fact]
@@ -157,6 +181,26 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Equal(1L, await f.ScalarAsync<long>("select count(*) from messaging.inbox_messages where subscriber_id = 'hg-1' and kind = 'reply-answer'"));
         Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from messaging.mt_events where data::text ilike '%would come back%'"));
+    }
+
+    [Fact]
+    public async Task a_resident_who_comes_back_after_erasure_can_reply_to_an_alert_and_be_answered()
+    {
+        var sub = NewSub("back-reply");
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: ["retford"], interests: ["appeals"]))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NoContent, (await me.DeleteAsync("/api/messaging/subscriptions/me")).StatusCode);
+        (await PutMe(me, Body(areas: ["retford"], interests: ["appeals"]))).EnsureSuccessStatusCode();
+        var alert = await AlertToAsync("retford", "rt-", 0);
+
+        var reply = await me.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "I came back and I saw the car." });
+
+        Assert.Equal(HttpStatusCode.Created, reply.StatusCode);
+        var replyId = (await reply.BodyAsync())["replyId"]!.GetValue<string>();
+        using var team = f.As(Roles.Neighbourhood, "pcso-rt", "retford");
+        var answer = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/answer", new { body = "Thank you for coming back to us." });
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("I came back and I saw the car.", (await answer.BodyAsync())["body"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Engagement.Messaging;
 using Engagement.Messaging.Subscriptions;
 
 namespace Engagement.Messaging.Tests;
@@ -67,9 +68,9 @@ public sealed class SubscriptionDecisionTests
     [Fact]
     public void a_resident_erased_comes_back_under_the_next_generations_subject()
     {
-        Assert.Equal("subscriber:sam", ResidentSubscription.SubjectFor("sam", 1));
-        Assert.Equal("subscriber:sam:3", ResidentSubscription.SubjectFor("sam", 3));
-        Assert.Equal(["subscriber:sam", "subscriber:sam:2"], ResidentSubscription.SubjectsUpTo("sam", 2));
+        Assert.Equal("subscriber:sam", DataSubjects.Subscriber("sam", 1));
+        Assert.Equal("subscriber:sam:3", DataSubjects.Subscriber("sam", 3));
+        Assert.Equal(["subscriber:sam", "subscriber:sam:2"], DataSubjects.SubscriberUpTo("sam", 2));
     }
 
     [Theory]

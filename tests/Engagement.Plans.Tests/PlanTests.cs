@@ -114,5 +114,6 @@ public sealed class PlanTests(PlansFixture fx) : IClassFixture<PlansFixture>
         await RoleMatrix.AssertAsync(ClientFor, "POST", $"/api/plans/{id}/objectives", "neighbourhood admin", r => r.Content = JsonContent.Create(new { }));
         await RoleMatrix.AssertAsync(ClientFor, "PUT", $"/api/plans/{id}/objectives/{id}", "neighbourhood admin", r => r.Content = JsonContent.Create(new { }));
         await RoleMatrix.AssertAsync(ClientFor, "POST", $"/api/plans/{id}/publish", "neighbourhood admin", r => r.Content = JsonContent.Create(new { }));
+        await RoleMatrix.AssertAsync(ClientFor, "GET", "/api/plans/audit", "admin");
     }
 }

@@ -29,6 +29,7 @@ public sealed class RoleMatrixTests(ProfilesFixture f) : IClassFixture<ProfilesF
         { "POST", "/api/profiles/emerging/emerging-x/confirm", "analyst admin" },
         { "POST", "/api/profiles/emerging/emerging-x/dismiss", "analyst admin" },
         { "GET", "/api/profiles/areas/berridge/versions", "neighbourhood communications analyst admin" },
+        { "GET", "/api/profiles/audit", "admin" },
     };
 
     [Theory]

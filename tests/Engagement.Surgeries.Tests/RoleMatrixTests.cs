@@ -35,6 +35,7 @@ public sealed class RoleMatrixTests(SurgeriesFixture f) : IClassFixture<Surgerie
         { "DELETE", "/api/surgeries/{s}/bookings/{b}", "resident neighbourhood admin" },
         { "GET", "/api/surgeries/my-bookings", "resident" },
         { "POST", "/api/surgeries/admin/retention?asOf=2001-01-01T00:00:00Z", "admin" },
+        { "GET", "/api/surgeries/audit", "admin" },
     };
 
     [Theory]

@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Engagement.MartenAdditions;
+using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Scheduling;
 using Engagement.Testing;
 using Marten;
@@ -59,14 +62,44 @@ public sealed class SessionTransactionTests(SurgeriesFixture f) : IClassFixture<
         Assert.Equal(1L, await SlotsAsync(held));
     }
 
+    /// <summary>Twenty residents book one five-place surgery at once, so the lane decides them in batches.</summary>
+    private async Task<(Guid Surgery, HttpResponseMessage[] Responses)> BookTwentyAtOnceAsync(string prefix)
+    {
+        var s = (await f.ScheduleAsync(capacity: 5)).Id();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => f.BookAsync(s, $"{prefix}-{i}")));
+        Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.Created, r.StatusCode));
+        return (s, responses);
+    }
+
+    [Fact]
+    public async Task each_booking_in_a_batch_records_the_collection_of_its_bookers_details_in_the_audit_log()
+    {
+        var (surgery, responses) = await BookTwentyAtOnceAsync("collect");
+
+        var streamKey = Surgery.StreamId(surgery);
+        // One row per booking, each naming its own booker, and each booking's row beside its event.
+        Assert.Equal(20L, await TestInfrastructure.ScalarAsync<long>(f.ConnectionString,
+            """
+            select count(distinct a.subject_id) from surgeries.audit_log a
+            join surgeries.mt_events e on e.stream_id = @s and e.type in ('place_booked', 'place_waitlisted') and e.data->>'bookingId' = a.subject_id
+            where a.action = 'collect' and a.subject_type = 'booking' and a.actor = e.data->>'bookedBy'
+            """,
+            ("s", streamKey)));
+        Assert.Equal(20L, await TestInfrastructure.ScalarAsync<long>(f.ConnectionString,
+            "select count(*) from surgeries.audit_log where action = 'collect' and subject_type = 'booking' and detail->>'surgeryId' = @id",
+            ("id", surgery.ToString())));
+        using var admin = f.As(Roles.Admin, "admin-audit");
+        var booking = (await responses[0].Content.ReadFromJsonAsync<JsonObject>())!["bookingId"]!.GetValue<string>();
+        var page = (await admin.GetFromJsonAsync<JsonObject>($"/api/surgeries/audit?subjectType=booking&subjectId={booking}"))!;
+        Assert.Equal("collect", Assert.Single(page["entries"]!.AsArray())!["action"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task each_booking_decided_in_a_batch_records_its_own_booker()
     {
-        var s = await f.ScheduleAsync(capacity: 5);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => f.BookAsync(s.Id(), $"batch-{i}")));
-        Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.Created, r.StatusCode));
+        var (surgery, _) = await BookTwentyAtOnceAsync("batch");
 
-        var streamKey = Surgery.StreamId(s.Id());
+        var streamKey = Surgery.StreamId(surgery);
         Assert.Equal(20L, await TestInfrastructure.ScalarAsync<long>(f.ConnectionString,
             "select count(distinct user_name) from surgeries.mt_events where stream_id = @s and type in ('place_booked', 'place_waitlisted') and user_name = data->>'bookedBy'",
             ("s", streamKey)));

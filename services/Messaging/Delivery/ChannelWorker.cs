@@ -3,6 +3,7 @@ using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using Engagement.Messaging.Kin;
 using Engagement.Messaging.Subscriptions;
+using Engagement.ServiceDefaults;
 using Marten;
 using Npgsql;
 
@@ -97,24 +98,12 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
         var residentContacts = await SubscriberContacts.LoadAsync(store, residents, ct);
         var kinContacts = await KinContacts.LoadAsync(store, kin, ct);
         var maxAttempts = configuration.GetValue("Messaging:MaxAttempts", 3);
+        var resolved = claimed.Select(c => (Claim: c, Recipient: Resolve(c.Recipient, residentContacts, kinContacts))).ToList();
+        await RecordDisclosuresAsync(resolved.Where(r => r.Recipient?.Address is not null).Select(r => (r.Claim.Alert, r.Recipient!)).ToList(), ct);
         var alerts = new HashSet<Guid>();
-        foreach (var c in claimed)
+        foreach (var (c, recipient) in resolved)
         {
             var alert = await contents.GetAsync(c.Alert, ct);
-            Recipient? recipient = null;
-            if (c.Recipient.StartsWith("kin:", StringComparison.Ordinal))
-            {
-                if (kinContacts.TryGetValue(c.Recipient[4..], out var k))
-                {
-                    recipient = new Recipient(c.Recipient, channel == Channel.Email ? k.Email : k.Phone, k.Language, null, IsKin: true);
-                }
-            }
-            else if (residentContacts.TryGetValue(c.Recipient, out var r))
-            {
-                var address = channel == Channel.Email ? (r.EmailVerified ? r.Email : null) : r.Phone;
-                recipient = new Recipient(c.Recipient, address, r.Language, links.UnsubscribeUrl(c.Recipient, channel), IsKin: false);
-            }
-
             if (recipient?.Address is null)
             {
                 alerts.Add(c.Alert);
@@ -147,6 +136,36 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
         }
 
         return claimed.Count;
+    }
+
+    private Recipient? Resolve(string id, IReadOnlyDictionary<string, SubscriberContact> residents, IReadOnlyDictionary<string, KinContact> kin)
+    {
+        if (id.StartsWith("kin:", StringComparison.Ordinal))
+        {
+            return kin.TryGetValue(id[4..], out var k) ? new Recipient(id, channel == Channel.Email ? k.Email : k.Phone, k.Language, null, IsKin: true) : null;
+        }
+
+        if (!residents.TryGetValue(id, out var r))
+        {
+            return null;
+        }
+
+        var address = channel == Channel.Email ? (r.EmailVerified ? r.Email : null) : r.Phone;
+        return new Recipient(id, address, r.Language, links.UnsubscribeUrl(id, channel), IsKin: false);
+    }
+
+    /// <summary>
+    /// Handing an address to SMTP or the SMS provider is a disclosure (DPA 2018 s62). Like every read, it is recorded
+    /// before the data leaves, so no address goes out unrecorded; one statement for the whole claim keeps the cost off
+    /// each send. A send that then fails and is retried is a second hand-over, and is recorded again.
+    /// </summary>
+    private async Task RecordDisclosuresAsync(IReadOnlyList<(Guid Alert, Recipient Recipient)> sends, CancellationToken ct)
+    {
+        var rows = sends.Select(s => new Audit.Row("system", null, new Audit.Entry("disclose",
+            s.Recipient.IsKin ? KinStore.AuditSubject : "subscriber", s.Recipient.IsKin ? s.Recipient.Id[4..] : s.Recipient.Id,
+            $"address handed to the {channel} provider to deliver an alert", new { alertId = s.Alert, channel }))).ToList();
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await Audit.RecordManyAsync(conn, null, settings.Schema, rows, ct);
     }
 
     /// <summary>

@@ -54,7 +54,7 @@ public static class EraseKeyIndividual
         }, async (session, _, t) =>
         {
             await KinStore.RemoveAsync(session, settings, id, t);
-            session.EraseSubject(KeyIndividual.SubjectId(id));
+            session.EraseSubject(DataSubjects.KeyIndividual(id));
             await session.AuditAsync(settings, user, new Audit.Entry("erase", KinStore.AuditSubject, id.ToString(), reason,
                 new { version }), t);
         }, user.SubjectId(), ct);

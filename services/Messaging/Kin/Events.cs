@@ -11,7 +11,7 @@ public interface IKinPersonalData : IHasPersonalData
     Guid MemberId { get; }
 
     [JsonIgnore]
-    string IHasPersonalData.DataSubjectId => KeyIndividual.SubjectId(MemberId);
+    string IHasPersonalData.DataSubjectId => DataSubjects.KeyIndividual(MemberId);
 }
 
 public sealed record KeyIndividualRegistered(

@@ -41,9 +41,6 @@ public sealed record KeyIndividual(
 
     public static string StreamId(Guid id) => $"kin-{id}";
 
-    /// <summary>The data subject whose key protects the member's personal fields in events and documents.</summary>
-    public static string SubjectId(Guid id) => $"kin:{id}";
-
     public bool Exists => Id != Guid.Empty && !Erased;
 
     public KeyIndividual Evolve(object @event) => @event switch
@@ -69,7 +66,7 @@ public sealed record KinMemberDocument(
     public static KinMemberDocument Initial { get; } = From(KeyIndividual.Initial, 0);
 
     [JsonIgnore]
-    public string DataSubjectId => KeyIndividual.SubjectId(MemberId);
+    public string DataSubjectId => DataSubjects.KeyIndividual(MemberId);
 
     [JsonIgnore]
     public KeyIndividual State => new(MemberId, Person, Profile, RegisteredAt, RegisteredBy, UpdatedAt, Erased: false);

@@ -46,8 +46,5 @@ public static class KinFeature
             .WithSummary("Change a member (JSON merge patch). Requires If-Match; audited.");
         kin.MapDelete("/{id:guid}", EraseKeyIndividual.Handle).RequireRoles(Roles.Communications)
             .WithSummary("Erase a member: crypto-shredded, nothing readable remains. Audited.");
-
-        api.MapGet("/audit", QueryAuditLog.Handle).RequireAuthorization(Roles.Admin)
-            .WithSummary("The personal-data audit log (DPA 2018 s62), newest first, paged (limit at most 500).");
     }
 }

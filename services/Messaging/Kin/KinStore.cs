@@ -51,7 +51,7 @@ public static class KinStore
     public static Task<bool> IsErasedAsync(IQuerySession session, Guid id, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return session.IsErasedAsync(KeyIndividual.SubjectId(id), ct);
+        return session.IsErasedAsync(DataSubjects.KeyIndividual(id), ct);
     }
 
     /// <summary>

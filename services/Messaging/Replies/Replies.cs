@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
 using Engagement.Messaging.Inbox;
+using Engagement.Messaging.Subscriptions;
 using Engagement.ServiceDefaults;
 using JasperFx.Events;
 using Marten;
@@ -17,28 +18,31 @@ public sealed record ReplyRequest(string? Body, string? Category);
 
 public sealed record AnswerRequest(string? Body);
 
-// A reply's text and the answer to it are the resident's personal data, under the resident's key.
+// A reply's text and the answer to it are the resident's personal data, under the key of the resident's generation at
+// the time (a returning resident's old name is erased, and refuses new data). Generation 1 is what replies written
+// before the field existed were sealed under.
 public sealed record ReplyPosted(
     Guid ReplyId, Guid AlertId, string SubscriberId, [property: PersonalData] string? Body, string Category, string AreaCode,
-    bool Urgent, IReadOnlyList<string> Keywords) : IHasPersonalData
+    bool Urgent, IReadOnlyList<string> Keywords, int Generation = 1) : IHasPersonalData
 {
     [JsonIgnore]
-    public string DataSubjectId => $"subscriber:{SubscriberId}";
+    public string DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 }
 
-public sealed record ReplyAnswered(Guid ReplyId, string SubscriberId, [property: PersonalData] string? Answer, string AnsweredBy) : IHasPersonalData
+public sealed record ReplyAnswered(Guid ReplyId, string SubscriberId, [property: PersonalData] string? Answer, string AnsweredBy, int Generation = 1)
+    : IHasPersonalData
 {
     [JsonIgnore]
-    public string DataSubjectId => $"subscriber:{SubscriberId}";
+    public string DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 }
 
 public sealed record ReplyDocument(
     Guid ReplyId, Guid AlertId, string SubscriberId, [property: PersonalData] string? Body, string Category, string AreaCode, bool Urgent,
     IReadOnlyList<string> Keywords, DateTimeOffset ReceivedAt, DateTimeOffset DueBy, DateTimeOffset? AnsweredAt, string? AnsweredBy,
-    [property: PersonalData] string? Answer) : IHasPersonalData
+    [property: PersonalData] string? Answer, int Generation = 1) : IHasPersonalData
 {
     [JsonIgnore]
-    public string DataSubjectId => $"subscriber:{SubscriberId}";
+    public string DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 }
 
 public sealed record ReplyView(
@@ -84,9 +88,12 @@ public static partial class ReplyEvents
 
         rules.ThrowIfAny();
         Alert alert;
+        int generation;
         await using (var query = store.QuerySession())
         {
             alert = (await query.LoadAsync<AlertDocument>(Alert.StreamId(id), ct))?.State ?? Alert.Initial;
+            // A resident seeded straight into the targeting table has no subscription stream: the first generation.
+            generation = (await query.LoadAsync<ResidentSubscription>(ResidentSubscription.StreamId(user.SubjectId()), ct))?.Generation ?? 1;
         }
 
         var sub = user.SubjectId();
@@ -114,7 +121,7 @@ public static partial class ReplyEvents
         var replyId = http.Request.ResourceId($"reply:{id}");
         var now = clock.GetUtcNow();
         var keywords = Keywords(body, configuration.GetSection("Messaging:UrgentKeywords").Get<string[]>() ?? []);
-        var posted = new ReplyPosted(replyId, id, sub, body, category ?? alert.Type, area, keywords.Count > 0, keywords);
+        var posted = new ReplyPosted(replyId, id, sub, body, category ?? alert.Type, area, keywords.Count > 0, keywords, generation);
         var doc = await CommandPath.RunAsync(store, async (session, t) =>
         {
             if (await session.LoadAsync<ReplyDocument>(replyId, t) is { } first)
@@ -124,7 +131,7 @@ public static partial class ReplyEvents
             }
 
             session.Events.StartStream(StreamId(replyId), posted);
-            var received = new ReplyDocument(replyId, id, sub, body, posted.Category, area, posted.Urgent, keywords, now, now + ResponseTime, null, null, null);
+            var received = new ReplyDocument(replyId, id, sub, body, posted.Category, area, posted.Urgent, keywords, now, now + ResponseTime, null, null, null, generation);
             session.Store(received);
             await session.AuditAsync(settings, user, new Audit.Entry("collect", "reply", replyId.ToString(), "resident replied to an alert"), t);
             return received;
@@ -186,7 +193,7 @@ public static partial class ReplyEvents
             }
 
             // A reply's stream is posted (1), then answered (2): a second answer racing this one conflicts and is refused above on its retry.
-            session.Events.Append(StreamId(replyId), 2, new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId()));
+            session.Events.Append(StreamId(replyId), 2, new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId(), doc.Generation));
             var after = doc with { AnsweredAt = now, AnsweredBy = user.SubjectId(), Answer = answer };
             session.Store(after);
             var conn = await session.ConnectionInTransactionAsync(t);

@@ -24,7 +24,7 @@ public static class EraseSubscriber
             {
                 // After an erasure the state is already the next generation; the erased one is the one before it.
                 var generation = s.Erased ? s.Generation - 1 : s.Generation;
-                subjects = ResidentSubscription.SubjectsUpTo(sub, s.Generation).ToList();
+                subjects = DataSubjects.SubscriberUpTo(sub, s.Generation).ToList();
                 return [new SubscriberErased(sub, generation, sub)];
             },
             async (session, _, t) =>

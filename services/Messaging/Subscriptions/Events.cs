@@ -14,11 +14,11 @@ public interface ISubscriberData : IHasPersonalData
 {
     string SubscriberId { get; }
 
-    /// <summary>1 for the first subscription; one more after each erasure (see <see cref="ResidentSubscription.SubjectFor"/>).</summary>
+    /// <summary>1 for the first subscription; one more after each erasure (see <see cref="DataSubjects.Subscriber"/>).</summary>
     int Generation { get; }
 
     [JsonIgnore]
-    string IHasPersonalData.DataSubjectId => ResidentSubscription.SubjectFor(SubscriberId, Generation);
+    string IHasPersonalData.DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 }
 
 /// <summary>The whole of the resident's targeting preferences, as a PUT gives them; it also resumes a paused subscription.</summary>

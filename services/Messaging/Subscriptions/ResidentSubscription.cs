@@ -39,19 +39,6 @@ public sealed record ResidentSubscription(
 
     public static string StreamId(string subscriberId) => $"subscription-{subscriberId}";
 
-    /// <summary>
-    /// The data subject whose key protects this resident's data. The first generation is <c>subscriber:{sub}</c>, the
-    /// name other features use too. A resident who comes back after an erasure gets <c>subscriber:{sub}:{n}</c>: were the
-    /// erased name given a new key, the old ciphertexts would meet a key they were not sealed with and fail to decrypt
-    /// (an exception, not a null) wherever the whole log is read, such as the relay.
-    /// </summary>
-    public static string SubjectFor(string subscriberId, int generation) =>
-        generation <= 1 ? $"subscriber:{subscriberId}" : $"subscriber:{subscriberId}:{generation}";
-
-    /// <summary>Every subject this resident has had, up to and including <paramref name="generation"/>: what an erasure shreds.</summary>
-    public static IEnumerable<string> SubjectsUpTo(string subscriberId, int generation) =>
-        Enumerable.Range(1, Math.Max(1, generation)).Select(g => SubjectFor(subscriberId, g));
-
     public static ResidentSubscription Fresh(string subscriberId, int generation, long version) =>
         new(StreamId(subscriberId), subscriberId, generation, null, null, [], [], "en", null, null, null, false, null, null, false, version, null, false);
 
@@ -60,7 +47,7 @@ public sealed record ResidentSubscription(
         new(StreamId(subscriberId), subscriberId, erasedGeneration + 1, null, null, null, null, null, null, null, null, false, null, null, false, version, null, true);
 
     [JsonIgnore]
-    string IHasPersonalData.DataSubjectId => SubjectFor(SubscriberId, Generation);
+    string IHasPersonalData.DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 
     /// <summary>Subscribed at some point and not erased since: what GET /me shows.</summary>
     [JsonIgnore]

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Engagement.MartenAdditions;
+using Engagement.ServiceDefaults;
 using Marten;
 
 namespace Engagement.Surgeries.Booking;
@@ -10,7 +12,7 @@ namespace Engagement.Surgeries.Booking;
 /// A batch is one pass through the command path: another writer of the same surgery (a cancellation, another
 /// instance of the service) is caught by the expected version, and the whole batch is decided again from the new state.
 /// </summary>
-public sealed class BookingLanes(IDocumentStore store, TimeProvider clock)
+public sealed class BookingLanes(IDocumentStore store, EventStoreSettings settings, TimeProvider clock)
 {
     private const int MaxBatch = 500;
     private readonly ConcurrentDictionary<Guid, Lane> _lanes = new();
@@ -82,7 +84,7 @@ public sealed class BookingLanes(IDocumentStore store, TimeProvider clock)
                 }
 
                 return events;
-            }, NameEachBooker, ct);
+            }, NameEachBookerAndRecordTheCollection, ct);
 
             foreach (var (p, error) in outcomes)
             {
@@ -111,20 +113,31 @@ public sealed class BookingLanes(IDocumentStore store, TimeProvider clock)
         }
     }
 
-    /// <summary>A batch holds many people's bookings; each event records who made it, not whoever led the batch.</summary>
-    private static Task NameEachBooker(IDocumentSession session, Surgery _, CancellationToken ct)
+    /// <summary>
+    /// A batch holds many people's bookings; each event records who made it, not whoever led the batch, and each
+    /// booker's details taken are a collection in the audit log (DPA 2018 s62), committed with the booking or not at all.
+    /// </summary>
+    private async Task NameEachBookerAndRecordTheCollection(IDocumentSession session, Surgery _, CancellationToken ct)
     {
+        var collected = new List<Audit.Row>();
         foreach (var e in session.PendingChanges.Streams().SelectMany(s => s.Events))
         {
-            e.UserName = e.Data switch
+            var (surgeryId, bookingId, bookedBy, status) = e.Data switch
             {
-                PlaceBooked b => b.BookedBy,
-                PlaceWaitlisted w => w.BookedBy,
-                _ => e.UserName,
+                PlaceBooked b => (b.SurgeryId, b.BookingId, b.BookedBy, "booked"),
+                PlaceWaitlisted w => (w.SurgeryId, w.BookingId, w.BookedBy, "waitlisted"),
+                _ => (Guid.Empty, Guid.Empty, (string?)null, (string?)null),
             };
+            if (bookedBy is not null)
+            {
+                e.UserName = bookedBy;
+                collected.Add(new Audit.Row(bookedBy, null, new Audit.Entry("collect", "booking", bookingId.ToString(),
+                    "booker's details taken for a surgery booking", new { surgeryId, status })));
+            }
         }
 
-        return Task.CompletedTask;
+        var conn = await session.ConnectionInTransactionAsync(ct);
+        await Audit.RecordManyAsync(conn, null, settings.Schema, collected, ct);
     }
 
     private sealed class Lane

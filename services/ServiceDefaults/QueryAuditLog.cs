@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Engagement.MartenAdditions;
-using Engagement.ServiceDefaults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Engagement.Messaging.Kin;
+namespace Engagement.ServiceDefaults;
 
 public sealed record AuditEntryView(
     long Id, DateTimeOffset At, string Actor, string? Role, string Action, string SubjectType, string SubjectId, string? Reason, JsonNode? Detail);
@@ -15,7 +15,8 @@ public sealed record AuditEntryView(
 public sealed record AuditPage(IReadOnlyList<AuditEntryView> Entries, string? Next);
 
 /// <summary>
-/// Admins read the service's personal-data audit log (DPA 2018 s62): who collected, consulted, changed or erased whose
+/// Admins read the service's personal-data audit log, at <c>{apiPrefix}/audit</c> in every service (mapped once, by
+/// <c>MapDefaultEndpoints</c>, so no service can be without it) (DPA 2018 s62): who collected, consulted, changed or erased whose
 /// data, when and why. Asking about a subject also finds the list reads that showed it (their detail's
 /// <c>subjectIds</c>), so "who has seen this member" has one answer.
 /// </summary>
@@ -26,9 +27,10 @@ public static class QueryAuditLog
 
     public static async Task<Ok<AuditPage>> Handle(
         string? subjectType, string? subjectId, string? actor, string? action, DateTimeOffset? from, DateTimeOffset? to, int? limit, long? before,
-        EventStoreSettings settings, CancellationToken ct)
+        HttpRequest request, EventStoreSettings settings, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (limit is < 1 or > MaxLimit)
         {
@@ -77,17 +79,17 @@ public static class QueryAuditLog
         {
             while (await r.ReadAsync(ct))
             {
-                entries.Add(new AuditEntryView(r.GetInt64(0), KinTime.Show(r.GetFieldValue<DateTimeOffset>(1)), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                entries.Add(new AuditEntryView(r.GetInt64(0), London.Show(r.GetFieldValue<DateTimeOffset>(1)), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
                     r.GetString(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : JsonNode.Parse(r.GetString(8))));
             }
         }
 
         var page = entries.Take(take).ToList();
-        var next = entries.Count > take ? NextLink(subjectType, subjectId, actor, action, from, to, take, page[^1].Id) : null;
+        var next = entries.Count > take ? NextLink(request.PathBase + request.Path, subjectType, subjectId, actor, action, from, to, take, page[^1].Id) : null;
         return TypedResults.Ok(new AuditPage(page, next));
     }
 
-    private static string NextLink(string? subjectType, string? subjectId, string? actor, string? action, DateTimeOffset? from, DateTimeOffset? to, int limit, long before)
+    private static string NextLink(string path, string? subjectType, string? subjectId, string? actor, string? action, DateTimeOffset? from, DateTimeOffset? to, int limit, long before)
     {
         var query = new List<string>();
         void Add(string name, string? value)
@@ -106,6 +108,6 @@ public static class QueryAuditLog
         Add("to", to?.ToString("O", CultureInfo.InvariantCulture));
         Add("limit", limit.ToString(CultureInfo.InvariantCulture));
         Add("before", before.ToString(CultureInfo.InvariantCulture));
-        return "/api/messaging/audit?" + string.Join("&", query);
+        return path + "?" + string.Join("&", query);
     }
 }
