@@ -145,8 +145,12 @@ public sealed class IntegrationEventTraceTests : IAsyncLifetime
         Assert.Equal(id, message.Message.SurgeryId);
         Assert.Equal("bulwell", message.Message.AreaCode);
         Assert.Equal(traceId.ToString(), message.TraceId);
+        // The effect is seen inside the consumer's unit of work, a moment before its inbox entry commits with it.
         await using var inbox = _b.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
-        Assert.NotNull(await inbox.LoadAsync<InboxEntry>(InboxEntry.IdFor(TestSurgeryScheduledConsumer.Name, written.Id)));
+        await TestInfrastructure.EventuallyAsync(
+            () => inbox.LoadAsync<InboxEntry>(InboxEntry.IdFor(TestSurgeryScheduledConsumer.Name, written.Id)),
+            entry => entry is not null,
+            what: "host B's inbox entry for the message");
     }
 
     private sealed record Created(Guid Id);
