@@ -2,7 +2,6 @@ using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
 using Marten;
-using Npgsql;
 
 namespace Engagement.Surgeries;
 
@@ -38,16 +37,5 @@ public static class SurgeryCommands
             // If-Match named a version of a surgery that was never scheduled: it is missing, not stale.
             throw new NotFoundException("Surgery", id.ToString());
         }
-    }
-
-    /// <summary>
-    /// The session's own connection, inside the transaction its SaveChanges commits: plain SQL run on it commits with
-    /// the session's events and documents, or rolls back with them.
-    /// </summary>
-    public static async Task<NpgsqlConnection> ConnectionInTransactionAsync(this IDocumentSession session, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        await session.BeginTransactionAsync(ct);
-        return session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
     }
 }

@@ -126,8 +126,7 @@ public static class ImportFlows
         var id = Guid.CreateVersion7();
         var result = await CommandPath.RunAsync(store, async (session, t) =>
         {
-            await session.BeginTransactionAsync(t);
-            var conn = session.Connection!;
+            var conn = await session.ConnectionInTransactionAsync(t);
             await using (var claim = new NpgsqlCommand(
                 $"insert into {settings.Schema}.flow_imports (id, checksum, rows, imported_by, imported_at) values (@id, @checksum, @rows, @by, @at) on conflict (checksum) do nothing", conn))
             {

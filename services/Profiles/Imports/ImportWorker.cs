@@ -59,8 +59,7 @@ public sealed partial class ImportWorker(
         await using var session = store.LightweightSession();
         session.Events.StartStream(ImportEvents.Stream(d.Id), new CensusDatasetImported(
             d.Id, d.Table, d.Title, d.Release, d.GeographyLevel, d.Licence, d.Checksum, d.Rows, d.Figures, report.Warnings.Count, report.UnknownCodes.Count, d.AcceptedBy));
-        await session.BeginTransactionAsync(ct);
-        var conn = session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
+        var conn = await session.ConnectionInTransactionAsync(ct);
         await CensusStore.CopyFiguresAsync(conn, settings.Schema, d.Id, work.Parsed, written => CensusStore.SetWrittenAsync(settings, d.Id, written, ct), ct);
         await CensusStore.FinishAsync(conn, settings.Schema, d.Id, d.Rows, d.Rows - report.UnknownCodes.Count, report, clock.GetUtcNow(), ct);
         await session.SaveChangesAsync(ct);

@@ -2,24 +2,12 @@ using System.Security.Claims;
 using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Marten;
-using Npgsql;
 
 namespace Engagement.Messaging;
 
-/// <summary>Plain SQL that must commit with a session's events and documents, or roll back with them.</summary>
-public static class Sessions
+/// <summary>Audit entries written with a session's transaction, or on their own for reads.</summary>
+public static class SessionAudit
 {
-    /// <summary>
-    /// The session's own connection, inside the transaction its SaveChanges commits: plain tables written on it (the
-    /// targeting rows, batches, inbox rows, audit entries) never disagree with the events that caused them.
-    /// </summary>
-    public static async Task<NpgsqlConnection> ConnectionInTransactionAsync(this IDocumentSession session, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        await session.BeginTransactionAsync(ct);
-        return session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
-    }
-
     /// <summary>Records a collection, change or erasure of personal data in the transaction that makes it (DPA 2018 s62).</summary>
     public static async Task AuditAsync(this IDocumentSession session, EventStoreSettings settings, ClaimsPrincipal? actor, Audit.Entry entry, CancellationToken ct)
     {
