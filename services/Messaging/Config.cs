@@ -21,6 +21,7 @@ public static class Config
         SubscriptionsFeature.Register(options);
         Alerts.AlertEvents.Register(options);
         Replies.ReplyEvents.Register(options);
+        AudienceCounts.AudienceCount.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's: targeting, inbox, deliveries, batches, counters, fatigue.</summary>
@@ -52,6 +53,7 @@ public static class Config
         KinFeature.AddServices(builder.Services);
         SubscriptionsFeature.AddServices(builder.Services);
         InboxFeature.AddServices(builder.Services);
+        AudienceCounts.AudienceFeature.AddServices(builder.Services);
         builder.Services.AddSingleton<Delivery.AlertContentCache>();
         builder.Services.AddSingleton<Delivery.Dispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Delivery.Dispatcher>());
@@ -68,6 +70,7 @@ public static class Config
         KinFeature.Map(api);
         SubscriptionsFeature.Map(api);
         InboxFeature.Map(api);
+        AudienceCounts.AudienceFeature.Map(api);
 
         var alerts = api.MapGroup("/alerts");
         alerts.MapPost("/preview", Alerts.PreviewAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)

@@ -1,3 +1,4 @@
+using MassTransit;
 using Engagement.MartenAdditions;
 using Engagement.Profiles.Communities;
 using Engagement.Profiles.Emerging;
@@ -23,6 +24,7 @@ public static class Config
         CommunityEvents.Register(options);
         VersionEvents.Register(options);
         EmergingEvents.Register(options);
+        Reach.AudienceSnapshot.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's.</summary>
@@ -31,6 +33,13 @@ public static class Config
         ArgumentNullException.ThrowIfNull(steps);
         steps.Add(CensusStore.Component, CensusStore.Migrations);
         steps.Add("flows", ImportFlows.Migrations);
+    }
+
+    /// <summary>Consumers of other services' events: Messaging's daily audience count, for reach.</summary>
+    public static void Consumers(IBusRegistrationConfigurator x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddConsumer<Reach.AudienceCountedConsumer, Reach.AudienceCountedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddProfiles(this WebApplicationBuilder builder)
@@ -86,6 +95,12 @@ public static class Config
             .WithSummary("Candidate emerging communities in your areas, with the evidence and thresholds each was found by.");
         api.MapPost("/emerging/{id}/confirm", DecideCandidate.Confirm).RequireRoles(Roles.Analyst).WithSummary("Confirm a candidate, with a reason. Takes If-Match.");
         api.MapPost("/emerging/{id}/dismiss", DecideCandidate.Dismiss).RequireRoles(Roles.Analyst).WithSummary("Dismiss a candidate, with a reason. Takes If-Match.");
+
+        // Reach: Messaging's daily audience count against the census, for the caller's areas.
+        api.MapGet("/reach", Reach.ViewReach.Overview).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("Reach in your areas: subscribers per 1,000 households by channel, language shares against the census, and the areas and named communities reached least, worst first.");
+        api.MapGet("/areas/{code}/reach", Reach.ViewReach.Area).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("One area's reach: subscribers per 1,000 households by channel, key individuals, and each language's share of subscribers against its census share.");
         return app;
     }
 }

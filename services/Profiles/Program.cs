@@ -4,7 +4,7 @@ using Engagement.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-profiles");
 builder.AddMartenEventStore("profiles", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
-builder.AddMessaging();
+builder.AddMessaging(Config.Consumers);
 builder.AddProfiles();
 
 var app = builder.Build();
