@@ -68,7 +68,7 @@ public static class Config
         api.MapGet("/imports/{id:guid}", ImportCensus.Get).RequireRoles(Roles.Analyst).WithSummary("An import's progress, then its validation report.");
 
         // Staff read profiles; residents do not.
-        api.MapGet("/areas/{code}", ViewProfile.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+        api.MapGet("/areas/{code}", ViewProfile.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst).Produces<Profile>()
             .WithSummary("An area's community profile from the census: every figure with its count, percentage, wards, district, Nottinghamshire and source.");
         api.MapGet("/areas/{code}/page", ProfilePage.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The profile as one printable HTML page with server-drawn SVG bar charts, for briefings.");

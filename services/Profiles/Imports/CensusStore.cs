@@ -81,23 +81,31 @@ public static class CensusStore
     /// The latest imported dataset of each table at each geography level that covers every ward (or every district)
     /// the areas use: <paramref name="wards"/> and <paramref name="districts"/> are how many there are.
     /// </summary>
-    public static async Task<IReadOnlyList<Dataset>> CurrentAsync(EventStoreSettings settings, int wards, int districts, CancellationToken ct)
+    public static async Task<IReadOnlyList<Dataset>> CurrentAsync(EventStoreSettings settings, int wards, int districts, CancellationToken ct) =>
+        await CurrentAsync(settings, wards, districts, Columns, Read, ct);
+
+    /// <summary>Only the ids of <see cref="CurrentAsync(EventStoreSettings, int, int, CancellationToken)"/>: what a read needs to find its cached datasets.</summary>
+    public static async Task<IReadOnlyList<Guid>> CurrentIdsAsync(EventStoreSettings settings, int wards, int districts, CancellationToken ct) =>
+        await CurrentAsync(settings, wards, districts, "id", r => r.GetGuid(0), ct);
+
+    private static async Task<IReadOnlyList<T>> CurrentAsync<T>(EventStoreSettings settings, int wards, int districts, string columns, Func<NpgsqlDataReader, T> read,
+        CancellationToken ct)
     {
         await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
             $"""
-            select distinct on (table_code, geography_level) {Columns} from {settings.Schema}.census_datasets
+            select distinct on (table_code, geography_level) {columns} from {settings.Schema}.census_datasets
             where status = 'imported'
               and known_codes >= case geography_level when 'ward' then @wards when 'local-authority' then @districts else 2147483647 end
-            order by table_code, geography_level, imported_at desc
+            order by table_code, geography_level, imported_at desc, id desc
             """, conn);
         cmd.Parameters.AddWithValue("wards", wards);
         cmd.Parameters.AddWithValue("districts", districts);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<Dataset>();
+        var list = new List<T>();
         while (await r.ReadAsync(ct))
         {
-            list.Add(Read(r));
+            list.Add(read(r));
         }
 
         return list;

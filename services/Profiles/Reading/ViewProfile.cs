@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Engagement.Profiles.Imports;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Engagement.ServiceDefaults;
 
 namespace Engagement.Profiles.Reading;
@@ -31,21 +34,29 @@ public sealed record Profile(AreaRef Area, Figure? Population, Figure? Household
 /// </summary>
 public static class ViewProfile
 {
-    public static async Task<IResult> Handle(string code, AreaDirectory areas, CensusFigures figures, CancellationToken ct)
+    public static async Task<IResult> Handle(string code, AreaDirectory areas, CensusFigures figures, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var area = areas.Find(code) ?? throw new NotFoundException("Area", code);
         var current = await figures.CurrentAsync(ct);
+        // A profile is about 50 KB of JSON and changes only with an import, so it is made and serialised once per import.
+        var body = await figures.MemoAsync($"profile:{area.Code}", current, async () =>
+            JsonSerializer.SerializeToUtf8Bytes(await MakeAsync(area, areas, figures, current, CancellationToken.None), json.Value.SerializerOptions));
+        return TypedResults.Bytes(body, "application/json; charset=utf-8");
+    }
+
+    private static async Task<Profile> MakeAsync(Area area, AreaDirectory areas, CensusFigures figures, IReadOnlyList<CensusStore.Dataset> current, CancellationToken ct)
+    {
         var sections = new Dictionary<string, Section?>(StringComparer.Ordinal);
         foreach (var table in CensusTables.All)
         {
             sections[table.Code] = await figures.TableAsync(current, table.Code, ct) is { } loaded ? Build(area, areas, table, loaded) : null;
         }
 
-        return TypedResults.Ok(new Profile(
+        return new Profile(
             new AreaRef(area.Code, area.Name, area.District, area.DistrictCode, area.Wards),
             sections["TS021"]?.Total, sections["TS054"]?.Total,
             sections["TS021"], sections["TS030"], sections["TS054"], sections["TS024"], sections["TS029"],
-            sections.Where(s => s.Value is null).Select(s => s.Key).ToList()));
+            sections.Where(s => s.Value is null).Select(s => s.Key).ToList());
     }
 
     public static Section Build(Area area, AreaDirectory areas, KnownTable table, LoadedDataset loaded)
