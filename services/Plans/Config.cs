@@ -16,6 +16,8 @@ public static class Config
         ArgumentNullException.ThrowIfNull(options);
         PlanEvents.Register(options);
         PriorityEvents.Register(options);
+        Activities.ActivityDocument.Register(options);
+        Evaluation.AreaDigest.Register(options);
     }
 
     /// <summary>The service's own tables, beside Marten's: none yet.</summary>
@@ -26,6 +28,10 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(x);
         x.AddConsumer<SurgeryHeldConsumer, SurgeryHeldConsumerDefinition>();
+        x.AddConsumer<Activities.SurgeryActivityConsumer, Activities.SurgeryActivityConsumerDefinition>();
+        x.AddConsumer<Activities.AlertActivityConsumer, Activities.AlertActivityConsumerDefinition>();
+        x.AddConsumer<Evaluation.ProfileRefreshedConsumer, Evaluation.ProfileRefreshedConsumerDefinition>();
+        x.AddConsumer<Evaluation.EmergingIdentifiedConsumer, Evaluation.EmergingIdentifiedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -56,6 +62,19 @@ public static class Config
             .WithSummary("Replace an objective. Requires If-Match.");
         api.MapPost("/{id:guid}/publish", PublishPlan.Handle).RequireRoles(Roles.Neighbourhood)
             .WithSummary("Publish the plan as its next revision, with the reason for it; 422 naming every objective without a metric or a baseline. Requires If-Match; emits PlanPublished.");
+
+        api.MapPost("/{id:guid}/objectives/{objectiveId:guid}/measurements", Evaluation.RecordMeasurement.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+            .WithSummary("Record what an objective's metric stands at (value, day, source): the actual its target is evaluated against. Takes If-Match.");
+
+        // Activities against the plan (surgeries and alerts are logged automatically), its evaluation, and the force-wide roll-up.
+        api.MapPost("/{id:guid}/activities", Activities.LogActivity.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications)
+            .WithSummary("Log an activity (patrol, surgery, kin-cascade, alert, school-session, faith-venue-visit, online-post) with its day, target community, channel, priority and objective. Accepts Idempotency-Key.");
+        api.MapGet("/{id:guid}/activities", Activities.LogActivity.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("The area's activities within the plan's period, those logged from surgeries and alerts included.");
+        api.MapGet("/{id:guid}/evaluation", Evaluation.EvaluatePlan.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("Per objective the target against the latest actual; activity by community, channel and kind; target communities unreached this quarter; the share of raisers told.");
+        api.MapGet("/rollup", Evaluation.RollUp.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("Every area in your scope: its current plan, freshness, target communities reached this quarter and the share of raisers told; areas without a plan first.");
 
         // Candidates and the two rankings side by side; the inspector (a neighbourhood role) chooses and acts.
         api.MapGet("/priorities", PriorityCommands.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)

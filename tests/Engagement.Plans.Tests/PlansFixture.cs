@@ -78,13 +78,19 @@ public sealed class ConsumedLog : IConsumeObserver
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
         MessageIds.Add(context.MessageId ?? Guid.Empty);
+        Deliveries.Add((context.MessageId ?? Guid.Empty, context.ReceiveContext.InputAddress.AbsolutePath.Split('/')[^1]));
         return Task.CompletedTask;
     }
 
+    /// <summary>Each message id with the queue it was consumed from: one message reaches every consumer of its type.</summary>
+    public ConcurrentBag<(Guid MessageId, string Queue)> Deliveries { get; } = [];
+
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 
-    public Task WaitForAsync(Guid messageId, int times) =>
-        TestInfrastructure.EventuallyAsync(() => Task.FromResult(MessageIds.Count(id => id == messageId)), n => n >= times, what: $"{messageId} consumed {times} times");
+    /// <param name="queue">Only deliveries from this queue (a consumer's endpoint name); any queue when null.</param>
+    public Task WaitForAsync(Guid messageId, int times, string? queue = null) =>
+        TestInfrastructure.EventuallyAsync(() => Task.FromResult(Deliveries.Count(d => d.MessageId == messageId && (queue is null || d.Queue == queue))), n => n >= times,
+            what: $"{messageId} consumed {times} times{(queue is null ? "" : " from " + queue)}");
 }
 
 /// <summary>Every event the service published, by message id.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Engagement.Plans.Priorities;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
 using MassTransit;
@@ -38,8 +39,8 @@ public sealed class PriorityTests(PlansFixture fx) : IClassFixture<PlansFixture>
         await HoldSurgeryAsync(message, "bilborough", new C.IssueRaised("asb", "Motorbikes on the playing fields"), new C.IssueRaised("Road safety", "Speeding on Wigman Road"));
         await HoldSurgeryAsync(message, "bilborough", new C.IssueRaised("asb", "Motorbikes on the playing fields"), new C.IssueRaised("Road safety", "Speeding on Wigman Road"));
         await HoldSurgeryAsync(other, "bilborough", new C.IssueRaised("ASB", "Motorbikes again, near the library"));
-        await fx.Consumed.WaitForAsync(message, 2);
-        await fx.Consumed.WaitForAsync(other, 1);
+        await fx.Consumed.WaitForAsync(message, 2, SurgeryHeldConsumer.Name);
+        await fx.Consumed.WaitForAsync(other, 1, SurgeryHeldConsumer.Name);
 
         var list = await PrioritiesAsync(officer, "bilborough");
         Assert.Equal(2, list.Count);

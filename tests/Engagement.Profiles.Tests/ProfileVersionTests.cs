@@ -51,8 +51,14 @@ public sealed class ProfileVersionTests(ProfilesFixture f) : IClassFixture<Profi
     }
 
     [Fact]
-    public async Task publishing_emits_community_profile_refreshed_with_counts_only_and_the_event_id()
+    public async Task publishing_emits_community_profile_refreshed_with_counts_and_community_names_and_the_event_id()
     {
+        using var analyst = f.Analyst();
+        var community = await analyst.PostAsJsonAsync("/api/profiles/areas/berridge/communities", new
+        {
+            name = "Roma households of Berridge", otherSources = new[] { "School language counts" }, reason = "Census 2021: 392 Roma residents",
+        });
+        Assert.Equal(HttpStatusCode.Created, community.StatusCode);
         var published = await PublishAsync("berridge");
         var message = await TestInfrastructure.EventuallyAsync(
             () => Task.FromResult(f.Published.Messages.Where(m => m.Message.AreaCode == "berridge").ToList()), m => m.Count > 0, what: "CommunityProfileRefreshed");
@@ -60,6 +66,9 @@ public sealed class ProfileVersionTests(ProfilesFixture f) : IClassFixture<Profi
         Assert.Equal(published["version"]!.GetValue<int>(), refreshed.Version);
         Assert.Equal(17910, refreshed.Population);
         Assert.Equal(6721, refreshed.Households);
+        // The names of communities (groups, never people) travel, so that Plans can start a plan from them.
+        Assert.Equal(["Roma households of Berridge"], refreshed.CommunityNames);
+        Assert.Equal(1, refreshed.NamedCommunities);
         Assert.Equal(refreshed.EventId, messageId);
         Assert.Equal(1, await f.CountAsync($"select count(*) from profiles.mt_events where id = '{messageId}' and type = 'profile_published'"));
     }

@@ -20,12 +20,26 @@ public sealed record Target(decimal Value, DateOnly By);
 public sealed record Objective(
     Guid ObjectiveId, string Title, Metric? Metric, Baseline? Baseline, Target? Target, string? DataSource, string Owner, string Engagement);
 
+/// <summary>
+/// A community the plan means to reach, and why: <c>named</c> in the area's profile, <c>emerging</c> (identified by Profiles),
+/// or <c>added</c> by the team.
+/// </summary>
+public sealed record TargetCommunity(string Name, string Basis);
+
+/// <summary>What an objective's metric stood at on a day, and where the figure came from: the "actual" against its target.</summary>
+public sealed record Measurement(Guid ObjectiveId, decimal Value, DateOnly On, string Source, string RecordedBy, DateTimeOffset RecordedAt);
+
 /// <summary>A published revision: its number, why it was made, and the objectives as they stood.</summary>
 public sealed record Revision(int Number, string Reason, string PublishedBy, DateTimeOffset PublishedAt, IReadOnlyList<Objective> Objectives);
 
 // Events of a plan's stream. Who and when are on every event.
 
-public sealed record PlanDrafted(Guid PlanId, string AreaCode, string Title, DateOnly StartsOn, DateOnly EndsOn, int ReviewEveryMonths, string DraftedBy, DateTimeOffset DraftedAt);
+/// <param name="Targets">The communities it starts with, from the area's profile as Plans last heard of it.</param>
+public sealed record PlanDrafted(
+    Guid PlanId, string AreaCode, string Title, DateOnly StartsOn, DateOnly EndsOn, int ReviewEveryMonths, string DraftedBy, DateTimeOffset DraftedAt,
+    IReadOnlyList<TargetCommunity>? Targets = null);
+
+public sealed record ObjectiveMeasured(Guid PlanId, Measurement Measurement);
 
 public sealed record ObjectiveSet(Guid PlanId, Objective Objective, string SetBy, DateTimeOffset SetAt);
 
@@ -34,9 +48,9 @@ public sealed record PlanPublished(Guid PlanId, string AreaCode, DateOnly Starts
 /// <summary>One area's engagement plan for one period. Changes after a publication are a draft until the next one.</summary>
 public sealed record Plan(
     Guid Id, string AreaCode, string Title, DateOnly StartsOn, DateOnly EndsOn, int ReviewEveryMonths, ImmutableList<Objective> Objectives,
-    ImmutableList<Revision> Revisions) : IAggregate<Plan>
+    ImmutableList<Revision> Revisions, ImmutableList<TargetCommunity> Targets, ImmutableList<Measurement> Measurements) : IAggregate<Plan>
 {
-    public static Plan Initial { get; } = new(Guid.Empty, "", "", default, default, 3, [], []);
+    public static Plan Initial { get; } = new(Guid.Empty, "", "", default, default, 3, [], [], [], []);
 
     public static string StreamId(Guid id) => $"plan-{id}";
 
@@ -53,7 +67,9 @@ public sealed record Plan(
         PlanDrafted e => this with
         {
             Id = e.PlanId, AreaCode = e.AreaCode, Title = e.Title, StartsOn = e.StartsOn, EndsOn = e.EndsOn, ReviewEveryMonths = e.ReviewEveryMonths,
+            Targets = [.. e.Targets ?? []],
         },
+        ObjectiveMeasured e => this with { Measurements = Measurements.Add(e.Measurement) },
         ObjectiveSet e => this with
         {
             Objectives = Objectives.FindIndex(o => o.ObjectiveId == e.Objective.ObjectiveId) is var i and >= 0
@@ -84,11 +100,13 @@ public static class PlanEvents
         options.Events.MapEventType<PlanDrafted>("plan_drafted");
         options.Events.MapEventType<ObjectiveSet>("objective_set");
         options.Events.MapEventType<PlanPublished>("plan_published");
+        options.Events.MapEventType<ObjectiveMeasured>("objective_measured");
         options.Schema.For<PlanDocument>().DocumentAlias("plan").Index(d => d.State.AreaCode);
         var snapshot = new DeciderProjection<PlanDocument>();
         snapshot.IncludeType<PlanDrafted>();
         snapshot.IncludeType<ObjectiveSet>();
         snapshot.IncludeType<PlanPublished>();
+        snapshot.IncludeType<ObjectiveMeasured>();
         options.Projections.Add(snapshot, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
     }
 }

@@ -8,11 +8,12 @@ namespace Engagement.Plans.Planning;
 
 public sealed record PlanView(
     Guid Id, string AreaCode, string Title, DateOnly StartsOn, DateOnly EndsOn, int ReviewEveryMonths, DateOnly NextReviewOn, bool ReviewDue,
-    int? PublishedRevision, IReadOnlyList<Objective> Objectives, IReadOnlyList<string> Unpublishable, IReadOnlyList<Revision> Revisions, long Version)
+    int? PublishedRevision, IReadOnlyList<Objective> Objectives, IReadOnlyList<string> Unpublishable, IReadOnlyList<Revision> Revisions,
+    IReadOnlyList<TargetCommunity> TargetCommunities, IReadOnlyList<Measurement> Measurements, long Version)
 {
     public static PlanView From(Plan p, long version, DateOnly today) => new(
         p.Id, p.AreaCode, p.Title, p.StartsOn, p.EndsOn, p.ReviewEveryMonths, p.NextReviewOn, today >= p.NextReviewOn,
-        p.Revisions.Count == 0 ? null : p.Revisions[^1].Number, p.Objectives, PublishPlan.Missing(p), p.Revisions, version);
+        p.Revisions.Count == 0 ? null : p.Revisions[^1].Number, p.Objectives, PublishPlan.Missing(p), p.Revisions, p.Targets, p.Measurements, version);
 }
 
 /// <summary>Reading plans, and the command path every change to an existing plan goes through.</summary>
