@@ -38,7 +38,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var root = FindRoot();
+var root = LoadProbe.RepositoryRoot();
 var seeds = Path.Combine(root, "seeds", "census2021");
 // WebApplicationFactory finds a test project's service by an attribute the test SDK writes; an exe is told here.
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ENGAGEMENT_PROFILES", Path.Combine(root, "services", "Profiles"));
@@ -85,12 +85,12 @@ for (var run = 1; run <= runs; run++)
         using var reader = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = service.BaseAddress };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(Roles.Neighbourhood, "bench-officer", [AreaScope.ForceWide]));
         r["profile_bytes"] = (await reader.GetByteArrayAsync($"/api/profiles/areas/{areas[0]}")).Length;
-        await LoadAsync(reader, i => $"/api/profiles/areas/{areas[i % areas.Length]}", Math.Min(reads, 500), clients); // warm-up
-        var profile = await LoadAsync(reader, i => $"/api/profiles/areas/{areas[i % areas.Length]}", reads, clients);
-        await LoadAsync(reader, _ => "/health/live", Math.Min(reads, 500), clients); // warm-up
-        var live = await LoadAsync(reader, _ => "/health/live", reads, clients);
-        (r["read_p50_ms"], r["read_p99_ms"], r["read_rps"]) = profile;
-        (r["live_p50_ms"], r["live_p99_ms"], r["live_rps"]) = live;
+        await LoadProbe.RunAsync(reader, i => $"/api/profiles/areas/{areas[i % areas.Length]}", Math.Min(reads, 500), clients); // warm-up
+        var profile = await LoadProbe.RunAsync(reader, i => $"/api/profiles/areas/{areas[i % areas.Length]}", reads, clients);
+        await LoadProbe.RunAsync(reader, _ => "/health/live", Math.Min(reads, 500), clients); // warm-up
+        var live = await LoadProbe.RunAsync(reader, _ => "/health/live", reads, clients);
+        (r["read_p50_ms"], r["read_p99_ms"], r["read_rps"]) = (profile.P50Ms, profile.P99Ms, profile.PerSecond);
+        (r["live_p50_ms"], r["live_p99_ms"], r["live_rps"]) = (live.P50Ms, live.P99Ms, live.PerSecond);
     }
     finally
     {
@@ -103,11 +103,7 @@ for (var run = 1; run <= runs; run++)
     Console.WriteLine($"run {run}: " + string.Join(", ", r.Select(x => $"{x.Key}={x.Value:0.#}")));
 }
 
-double Median(string key)
-{
-    var v = results.Select(r => r[key]).Order().ToList();
-    return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
-}
+double Median(string key) => LoadProbe.Median(results.Select(r => r[key]));
 
 Console.WriteLine();
 Console.WriteLine($"Medians of {runs} run(s):");
@@ -160,31 +156,6 @@ static async Task<double> TimeImportsAsync(HttpClient client, IReadOnlyList<byte
     }
 
     return clock.Elapsed.TotalMilliseconds;
-}
-
-// `total` GETs from `clients` concurrent workers; every answer must be 200. Latency percentiles and throughput.
-static async Task<(double P50, double P99, double PerSecond)> LoadAsync(HttpClient client, Func<int, string> path, int total, int clients)
-{
-    var latencies = new double[total];
-    var next = -1;
-    var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < total)
-        {
-            var started = Stopwatch.GetTimestamp();
-            using var response = await client.GetAsync(path(i), HttpCompletionOption.ResponseContentRead);
-            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"GET {path(i)} answered {(int)response.StatusCode}");
-            }
-        }
-    }));
-    var elapsed = clock.Elapsed.TotalSeconds;
-    Array.Sort(latencies);
-    return (latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)Math.Ceiling(total * 0.99) - 1)], total / elapsed);
 }
 
 // The physical reference: PostgreSQL parsing and storing the same bytes with COPY (CSV, header), into a plain table of
@@ -243,17 +214,4 @@ static byte[] Generate(string[] lines, int rows)
     }
 
     return Encoding.UTF8.GetBytes(sb.ToString());
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "Engagement.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from inside the repository.");
 }
