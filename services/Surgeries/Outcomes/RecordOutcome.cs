@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Outcomes;
 
-public sealed record IssueRequest(string? Category, string? Summary);
+/// <param name="RaisedBy">Who raised it: booking ids of this surgery, or the resident ids of its bookings.</param>
+public sealed record IssueRequest(string? Category, string? Summary, IReadOnlyList<string>? RaisedBy = null);
 
-public sealed record RecordOutcomeRequest(int? Attendance, IReadOnlyList<IssueRequest>? IssuesRaised, string? Notes);
+/// <param name="ConsentGivenBy">Bookings (ids, or their residents' ids) whose resident agreed at the surgery to hear back.</param>
+public sealed record RecordOutcomeRequest(int? Attendance, IReadOnlyList<IssueRequest>? IssuesRaised, string? Notes, IReadOnlyList<string>? ConsentGivenBy = null);
 
 public static partial class RecordOutcome
 {
@@ -40,6 +42,7 @@ public static partial class RecordOutcome
             rules.Add("issuesRaised", "At most 50 issues.");
         }
 
+        var consentGivenAt = Bookings(s, "consentGivenBy", request.ConsentGivenBy, rules);
         var raised = new List<IssueRaisedAt>();
         for (var i = 0; i < issues.Count; i++)
         {
@@ -55,7 +58,9 @@ public static partial class RecordOutcome
                 rules.Add($"issuesRaised[{i}].summary", "Leave out email addresses and phone numbers: summaries are shared with other teams. Put them in notes.");
             }
 
-            raised.Add(new IssueRaisedAt(category, summary));
+            var raisedBy = Bookings(s, $"issuesRaised[{i}].raisedBy", issues[i].RaisedBy, rules);
+            raised.Add(new IssueRaisedAt(category, summary, raisedBy.Select(b => b.BookingId).ToList(),
+                raisedBy.Where(b => b.ConsentToHearBack || consentGivenAt.Contains(b)).Select(b => b.ResidentId).Distinct(StringComparer.Ordinal).ToList()));
         }
 
         var notes = rules.Text("notes", request.Notes, 4000, required: false);
@@ -75,7 +80,33 @@ public static partial class RecordOutcome
             throw new ConflictException("surgery-not-started", "This surgery has not started yet.");
         }
 
-        return new SurgeryHeld(s.Id, s.At, request.Attendance!.Value, raised, notes.Length == 0 ? null : notes, by);
+        return new SurgeryHeld(s.Id, s.At, request.Attendance!.Value, raised, notes.Length == 0 ? null : notes, by,
+            consentGivenAt.Select(b => b.BookingId).ToList());
+    }
+
+    /// <summary>
+    /// The bookings of this surgery that <paramref name="ids"/> name, each by booking id or by its resident's id; an id
+    /// that names none is refused by its place in the list, so a raiser can never be someone who did not book here.
+    /// </summary>
+    private static IReadOnlyList<SurgeryBooking> Bookings(Surgery s, string field, IReadOnlyList<string>? ids, Scheduling.Rules rules)
+    {
+        var found = new List<SurgeryBooking>();
+        for (var j = 0; j < (ids?.Count ?? 0); j++)
+        {
+            var id = ids![j]?.Trim() ?? "";
+            var booking = Guid.TryParse(id, out var bookingId) ? s.Bookings.FirstOrDefault(b => b.BookingId == bookingId) : null;
+            booking ??= s.Bookings.Where(b => b.ResidentId == id).OrderBy(b => b.Status == BookingStatus.Cancelled).FirstOrDefault();
+            if (booking is null)
+            {
+                rules.Add($"{field}[{j}]", "Not a booking of this surgery: name a booking id or the resident id of one of its bookings.");
+            }
+            else if (!found.Contains(booking))
+            {
+                found.Add(booking);
+            }
+        }
+
+        return found;
     }
 
     public static async Task<Ok<SurgeryView>> Handle(Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
