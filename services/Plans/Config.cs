@@ -2,6 +2,7 @@ using Engagement.MartenAdditions;
 using Engagement.Plans.Planning;
 using Engagement.Plans.PoliceUk;
 using Engagement.Plans.Priorities;
+using Engagement.Plans.Raisers;
 using Engagement.ServiceDefaults;
 using Marten;
 using MassTransit;
@@ -26,6 +27,7 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(x);
         x.AddConsumer<SurgeryHeldConsumer, SurgeryHeldConsumerDefinition>();
+        x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -74,6 +76,10 @@ public static class Config
             .WithSummary("Record what was done (date, text, outcome) on an adopted priority; emits PriorityActioned. Takes If-Match; accepts Idempotency-Key.");
         api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood)
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
+
+        // A resident (the token's subject), about their own issues only: "you said, we did" as it stands now.
+        api.MapGet("/raised", WhatIRaised.Handle).RequireRoles(Roles.Resident)
+            .WithSummary("What became of each issue you raised and agreed to hear back about: the priority's status and what was done. Audited.");
 
         // Anyone, with no token: the area's priorities in police.uk's shape, for the clients that already read it.
         api.MapGet("/police-uk/" + PoliceUkPriorities.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()

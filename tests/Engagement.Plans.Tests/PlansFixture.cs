@@ -47,6 +47,9 @@ public sealed class PlansFixture : IAsyncLifetime
 
     public HttpClient Anonymous() => Service.Client();
 
+    /// <summary>A resident, whose token's subject is their subscriber id.</summary>
+    public HttpClient Resident(string residentId) => Service.Client(TestTokens.Create(Roles.Resident, residentId));
+
     public HttpClient Officer(string area) => As(Roles.Neighbourhood, area);
 
     public Task<long> CountAsync(string sql) => TestInfrastructure.ScalarAsync<long>(ConnectionString, sql);

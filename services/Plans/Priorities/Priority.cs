@@ -38,6 +38,9 @@ public sealed record PriorityActioned(Guid PriorityId, string AreaCode, Priority
 
 public sealed record PriorityClosed(Guid PriorityId, string AreaCode, string Category, Decision Decision);
 
+/// <summary>An erased resident is no longer a raiser of the priority: not shown, not counted as told, never told.</summary>
+public sealed record RaiserForgotten(Guid PriorityId, string ResidentId, DateTimeOffset At);
+
 public static class PriorityStatus
 {
     public const string Candidate = "candidate";
@@ -89,6 +92,12 @@ public sealed record Priority(
         PriorityPassedToPartner e => this with { Status = PriorityStatus.PassedToPartner, Referral = e.Referral },
         PriorityActioned e => this with { Actions = Actions.Add(e.Action) },
         PriorityClosed e => this with { Status = PriorityStatus.Closed, Closure = e.Decision },
+        RaiserForgotten e => this with
+        {
+            Mentions = Mentions.Select(m => m.RaiserIds.Contains(e.ResidentId, StringComparer.Ordinal)
+                ? m with { RaiserIds = m.RaiserIds.Where(r => r != e.ResidentId).ToList() }
+                : m).ToImmutableList(),
+        },
         _ => this,
     };
 }
@@ -116,6 +125,7 @@ public static class PriorityEvents
         options.Events.MapEventType<PriorityPassedToPartner>("priority_passed_to_partner");
         options.Events.MapEventType<PriorityActioned>("priority_actioned");
         options.Events.MapEventType<PriorityClosed>("priority_closed");
+        options.Events.MapEventType<RaiserForgotten>("raiser_forgotten");
         options.Schema.For<PriorityDocument>().DocumentAlias("priority").Index(d => d.State.AreaCode);
         var snapshot = new DeciderProjection<PriorityDocument>();
         snapshot.IncludeType<PriorityRaised>();
@@ -125,6 +135,7 @@ public static class PriorityEvents
         snapshot.IncludeType<PriorityPassedToPartner>();
         snapshot.IncludeType<PriorityActioned>();
         snapshot.IncludeType<PriorityClosed>();
+        snapshot.IncludeType<RaiserForgotten>();
         options.Projections.Add(snapshot, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
     }
 }
