@@ -82,7 +82,7 @@ public static class Config
             .WithSummary("What became of each issue you raised and agreed to hear back about: the priority's status and what was done. Audited.");
 
         // Anyone, with no token: the area's priorities in police.uk's shape, for the clients that already read it.
-        api.MapGet("/police-uk/" + PoliceUkPriorities.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()
+        api.MapGet("/police-uk/" + PoliceUkFormat.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()
             .WithSummary("police.uk's neighbourhood priorities: [{issue, issue-date, action, action-date}], HTML escaped from plain text, London local time without offset.");
         return app;
     }

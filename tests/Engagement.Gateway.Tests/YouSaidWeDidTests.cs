@@ -83,6 +83,13 @@ public sealed class YouSaidWeDidTests(LoopFixture fx) : IClassFixture<LoopFixtur
         });
         Assert.Equal(HttpStatusCode.Created, scheduled.StatusCode);
         var surgeryId = (await scheduled.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        // Public through the gateway without a token, as declared where the route is mapped: police.uk's events feed.
+        using (var anyone = fx.Stack.Client())
+        {
+            var events = (await anyone.GetFromJsonAsync<JsonArray>($"/api/surgeries/police-uk/nottinghamshire/{Area}/events"))!;
+            Assert.Contains(events, e => e!["title"]!.GetValue<string>() == "Hucknall beat surgery" && e["type"]!.GetValue<string>() == "surgery");
+        }
+
         Assert.Equal(HttpStatusCode.Created, (await welsh.PostAsJsonAsync($"/api/surgeries/{surgeryId}/bookings",
             new { name = "Carys Cymraeg", contact = "carys@example.org", consentToHearBack = true })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await quiet.PostAsJsonAsync($"/api/surgeries/{surgeryId}/bookings",
