@@ -52,6 +52,10 @@ public sealed class HearBackTests(SurgeriesFixture f) : IClassFixture<SurgeriesF
             h => h is not null, what: "SurgeryHeld over the broker");
         Assert.Equal(["hb-later", "hb-yes"], held!.IssuesRaised[0].RaiserIds.Order(StringComparer.Ordinal));
         Assert.Empty(held.IssuesRaised[1].RaiserIds);
+        Assert.Equal(4, await f.ScalarAsync<long>(
+            $"select count(*) from surgeries.audit_log where action = 'collect' and reason = 'named as a raiser of an issue at the surgery' and detail ->> 'surgeryId' = '{id}'"));
+        Assert.Equal(1, await f.ScalarAsync<long>(
+            $"select count(*) from surgeries.audit_log where action = 'change' and reason = 'consent to hear back given at the surgery' and detail ->> 'surgeryId' = '{id}'"));
         var bookingsAfter = (await team.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/surgeries/{id}/bookings"))!["bookings"]!.AsArray();
         Assert.Equal(["hb-later", "hb-yes"], bookingsAfter.Where(b => b!["consentToHearBack"]!.GetValue<bool>()).Select(b => b!["residentId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
 using Marten;
@@ -109,13 +110,33 @@ public static partial class RecordOutcome
         return found;
     }
 
-    public static async Task<Ok<SurgeryView>> Handle(Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<SurgeryView>> Handle(
+        Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock,
+        CancellationToken ct)
     {
+        SurgeryHeld? held = null;
         var result = await SurgeryCommands.HandleAsync(store, id, http.Request.IfMatchVersion(), user.SubjectId(), s =>
         {
             user.RequireArea(s.AreaCode);
-            return [Decide(s, request, clock.GetUtcNow(), user.SubjectId())];
-        }, ct: ct);
+            held = Decide(s, request, clock.GetUtcNow(), user.SubjectId());
+            return [held];
+        }, (session, _, t) => AuditRaisersAsync(session, settings, user, held!, t), ct);
         return Scheduling.ScheduleSurgery.Changed(http, result);
+    }
+
+    /// <summary>
+    /// Naming a booking as a raiser collects what its resident said, and consent given at the surgery changes the
+    /// booking: each is a row in the audit log (DPA 2018 s62), committed with the outcome or not at all.
+    /// </summary>
+    private static async Task AuditRaisersAsync(IDocumentSession session, EventStoreSettings settings, ClaimsPrincipal user, SurgeryHeld held, CancellationToken ct)
+    {
+        var (actor, role) = (user.SubjectId(), user.FindFirst("role")?.Value);
+        var rows = held.IssuesRaised
+            .SelectMany(i => (i.RaisedBy ?? []).Select(b => new Audit.Row(actor, role, new Audit.Entry("collect", "booking", b.ToString(),
+                "named as a raiser of an issue at the surgery", new { surgeryId = held.SurgeryId, category = i.Category }))))
+            .Concat((held.ConsentGivenAt ?? []).Select(b => new Audit.Row(actor, role, new Audit.Entry("change", "booking", b.ToString(),
+                "consent to hear back given at the surgery", new { surgeryId = held.SurgeryId }))))
+            .ToList();
+        await Audit.RecordManyAsync(await session.ConnectionInTransactionAsync(ct), null, settings.Schema, rows, ct);
     }
 }
