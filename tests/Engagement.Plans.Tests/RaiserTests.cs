@@ -92,6 +92,39 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
     }
 
     [Fact]
+    public async Task a_raiser_still_sees_a_closed_round_when_the_issue_is_raised_again_until_they_are_erased()
+    {
+        using var officer = fx.Officer("st-anns");
+        await HoldSurgeryAsync("st-anns", new C.IssueRaised("knife-crime", "Knives found in the park", ["sa-first"]));
+        var id = Assert.Single(await RaisedAsync("sa-first"))!.AsObject().Id("priorityId");
+        using var adopted = await officer.SendAsync(HttpMethod.Post, $"/api/plans/priorities/{id}/adopt", new { reason = "Weapons in a play area" });
+        var today = DateOnly.FromDateTime(London.Show(fx.Clock.GetUtcNow()).DateTime);
+        using var actioned = await officer.SendAsync(HttpMethod.Post, $"/api/plans/priorities/{id}/actions",
+            new { date = today.ToString("yyyy-MM-dd"), text = "Weapon sweeps every week with the park wardens" }, adopted.ETag());
+        Assert.Equal(HttpStatusCode.OK, actioned.StatusCode);
+        using var closed = await officer.SendAsync(HttpMethod.Post, $"/api/plans/priorities/{id}/close", new { reason = "Nothing found for two months" });
+        Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
+        await HoldSurgeryAsync("st-anns", new C.IssueRaised("knife-crime", "Knife seen at the bus stop", ["sa-second"]));
+
+        var first = Assert.Single(await RaisedAsync("sa-first"))!;
+        Assert.Equal(1, first["round"]!.GetValue<int>());
+        Assert.Equal("closed", first["status"]!.GetValue<string>());
+        Assert.Equal("Knives found in the park", first["issue"]!.GetValue<string>());
+        Assert.Equal("Weapon sweeps every week with the park wardens", Assert.Single(first["actions"]!.AsArray())!["text"]!.GetValue<string>());
+        Assert.NotNull(first["closedAt"]);
+        var second = Assert.Single(await RaisedAsync("sa-second"))!;
+        Assert.Equal(2, second["round"]!.GetValue<int>());
+        Assert.Equal("candidate", second["status"]!.GetValue<string>());
+        Assert.Empty(second["actions"]!.AsArray());
+
+        var erasure = Guid.NewGuid();
+        await EraseAsync(erasure, "sa-first");
+        await fx.Consumed.WaitForAsync(erasure, 1);
+        Assert.Empty(await RaisedAsync("sa-first"));
+        Assert.Single(await RaisedAsync("sa-second"));
+    }
+
+    [Fact]
     public async Task only_residents_and_admins_read_what_they_raised()
     {
         HttpClient ClientFor(string role) => role == RoleMatrix.Anonymous ? fx.Anonymous() : fx.As(role, AreaScope.ForceWide);

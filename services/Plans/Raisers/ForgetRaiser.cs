@@ -20,7 +20,7 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
     public static IReadOnlyList<object> Decide(Priority state, string residentId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state.RaiserIds.Contains(residentId, StringComparer.Ordinal) ? [new RaiserForgotten(state.Id, residentId, now)] : [];
+        return state.WasRaisedBy(residentId) ? [new RaiserForgotten(state.Id, residentId, now)] : [];
     }
 
     public async Task Consume(ConsumeContext<C.ResidentErased> context)
