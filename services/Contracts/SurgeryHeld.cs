@@ -5,5 +5,12 @@ public sealed record SurgeryHeld(
     Guid EventId, DateTimeOffset OccurredAt, Guid SurgeryId, string AreaCode, DateTimeOffset StartsAt,
     int Attendance, IReadOnlyList<IssueRaised> IssuesRaised) : IIntegrationEvent;
 
-/// <summary>An issue raised at a surgery: a category (such as asb, burglary, road-safety) and a summary with no personal data.</summary>
-public sealed record IssueRaised(string Category, string Summary);
+/// <summary>
+/// An issue raised at a surgery: a category (such as asb, burglary, road-safety) and a summary with no personal data.
+/// <c>RaiserIds</c> are the opaque resident ids of those who raised it and consented to hear what was done (never
+/// names); a message from before raisers were named has none.
+/// </summary>
+public sealed record IssueRaised(string Category, string Summary, IReadOnlyList<string>? RaiserIds = null)
+{
+    public IReadOnlyList<string> RaiserIds { get; init; } = RaiserIds ?? [];
+}

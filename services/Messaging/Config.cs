@@ -41,6 +41,7 @@ public static class Config
         x.AddConsumer<Announcements.SurgeryCancelledConsumer>();
         x.AddConsumer<Announcements.BookingConfirmedConsumer>();
         x.AddConsumer<Announcements.BookingPromotedConsumer>();
+        x.AddConsumer<YouSaidWeDid.PriorityActionedConsumer, YouSaidWeDid.PriorityActionedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddMessagingService(this WebApplicationBuilder builder)

@@ -2,6 +2,7 @@ using Engagement.MartenAdditions;
 using Engagement.Plans.Planning;
 using Engagement.Plans.PoliceUk;
 using Engagement.Plans.Priorities;
+using Engagement.Plans.Raisers;
 using Engagement.ServiceDefaults;
 using Marten;
 using MassTransit;
@@ -32,6 +33,7 @@ public static class Config
         x.AddConsumer<Activities.AlertActivityConsumer, Activities.AlertActivityConsumerDefinition>();
         x.AddConsumer<Evaluation.ProfileRefreshedConsumer, Evaluation.ProfileRefreshedConsumerDefinition>();
         x.AddConsumer<Evaluation.EmergingIdentifiedConsumer, Evaluation.EmergingIdentifiedConsumerDefinition>();
+        x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -94,8 +96,12 @@ public static class Config
         api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood)
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
 
+        // A resident (the token's subject), about their own issues only: "you said, we did" as it stands now.
+        api.MapGet("/raised", WhatIRaised.Handle).RequireRoles(Roles.Resident)
+            .WithSummary("What became of each issue you raised and agreed to hear back about: the priority's status and what was done. Audited.");
+
         // Anyone, with no token: the area's priorities in police.uk's shape, for the clients that already read it.
-        api.MapGet("/police-uk/" + PoliceUkPriorities.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()
+        api.MapGet("/police-uk/" + PoliceUkFormat.Force + "/{area}/priorities", PoliceUkPriorities.Handle).AllowAnonymous()
             .WithSummary("police.uk's neighbourhood priorities: [{issue, issue-date, action, action-date}], HTML escaped from plain text, London local time without offset.");
         return app;
     }

@@ -4,6 +4,7 @@ using Engagement.Surgeries.Booking;
 using Engagement.Surgeries.Calendar;
 using Engagement.Surgeries.Listing;
 using Engagement.Surgeries.Outcomes;
+using Engagement.Surgeries.PoliceUk;
 using Engagement.Surgeries.Retention;
 using Engagement.Surgeries.Scheduling;
 using JasperFx.Events.Projections;
@@ -55,6 +56,8 @@ public static class Config
         api.MapGet("/series/{seriesId:guid}", async (Guid seriesId, IQuerySession session, CancellationToken ct) =>
             TypedResults.Ok(await CreateSeries.ViewAsync(session, seriesId, ct))).AllowAnonymous();
         api.MapGet("/areas/{code}/calendar.ics", CalendarFeed.Handle).AllowAnonymous().WithSummary("RFC 5545 feed of an area's surgeries.");
+        api.MapGet("/police-uk/" + PoliceUkFormat.Force + "/{area}/events", PoliceUkEvents.Handle).AllowAnonymous()
+            .WithSummary("police.uk's neighbourhood events: [{title, description, address, type, start_date, end_date, contact_details}], London local time without offset.");
 
         // Neighbourhood teams (and admins): schedule, change, cancel, see bookings, record outcomes.
         api.MapPost("/", ScheduleSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Schedule a surgery. Accepts Idempotency-Key.");

@@ -31,19 +31,25 @@ public interface IBookerDetails : IHasPersonalData
     static string BookerSubject(Guid bookingId) => $"booking:{bookingId}";
 }
 
+/// <param name="ConsentToHearBack">The resident agreed to be told what was done about an issue they raise (false on bookings made before it was asked).</param>
 public sealed record PlaceBooked(
     Guid SurgeryId, Guid BookingId, string ResidentId, string BookedBy,
-    [property: PersonalData] string? Name, [property: PersonalData] string? Contact, [property: PersonalData] string? Needs, SurgeryAt At) : IBookerDetails;
+    [property: PersonalData] string? Name, [property: PersonalData] string? Contact, [property: PersonalData] string? Needs, SurgeryAt At,
+    bool ConsentToHearBack = false) : IBookerDetails;
 
 public sealed record PlaceWaitlisted(
     Guid SurgeryId, Guid BookingId, string ResidentId, string BookedBy,
-    [property: PersonalData] string? Name, [property: PersonalData] string? Contact, [property: PersonalData] string? Needs) : IBookerDetails;
+    [property: PersonalData] string? Name, [property: PersonalData] string? Contact, [property: PersonalData] string? Needs,
+    bool ConsentToHearBack = false) : IBookerDetails;
 
 public sealed record BookingCancelled(Guid SurgeryId, Guid BookingId, string ResidentId, string CancelledBy);
 
 public sealed record BookingPromoted(Guid SurgeryId, Guid BookingId, string ResidentId, SurgeryAt At);
 
-public sealed record SurgeryHeld(Guid SurgeryId, SurgeryAt At, int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised, string? Notes, string RecordedBy);
+/// <param name="ConsentGivenAt">Bookings whose resident consented to hear back at the surgery itself, as staff recorded.</param>
+public sealed record SurgeryHeld(
+    Guid SurgeryId, SurgeryAt At, int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised, string? Notes, string RecordedBy,
+    IReadOnlyList<Guid>? ConsentGivenAt = null);
 
 public sealed record BookerDetailsErased(Guid SurgeryId, IReadOnlyList<Guid> BookingIds, int RetentionDays);
 

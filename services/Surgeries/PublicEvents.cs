@@ -5,7 +5,8 @@ namespace Engagement.Surgeries;
 
 /// <summary>
 /// What the relay publishes: the public domain events, as Contracts records. Resident ids travel (Messaging needs
-/// them to tell the right people); names, contact details and needs never do.
+/// them to tell the right people; Plans keeps the raisers of each issue who consented to hear back); names, contact
+/// details and needs never do.
 /// </summary>
 public static class PublicEvents
 {
@@ -20,7 +21,7 @@ public static class PublicEvents
             PlaceBooked b => new C.BookingConfirmed(e.Id, e.Timestamp, b.SurgeryId, b.BookingId, b.ResidentId, b.At.AreaCode, b.At.StartsAt, Venue(b.At.Venue)),
             BookingPromoted p => new C.BookingPromoted(e.Id, e.Timestamp, p.SurgeryId, p.BookingId, p.ResidentId, p.At.AreaCode, p.At.StartsAt, Venue(p.At.Venue)),
             SurgeryHeld h => new C.SurgeryHeld(e.Id, e.Timestamp, h.SurgeryId, h.At.AreaCode, h.At.StartsAt, h.Attendance,
-                h.IssuesRaised.Select(i => new C.IssueRaised(i.Category, i.Summary)).ToList()),
+                h.IssuesRaised.Select(i => new C.IssueRaised(i.Category, i.Summary, i.RaiserIds ?? [])).ToList()),
             _ => null,
         };
     }

@@ -22,9 +22,13 @@ public enum BookingStatus
     Cancelled,
 }
 
-public sealed record SurgeryBooking(Guid BookingId, string ResidentId, BookingStatus Status);
+public sealed record SurgeryBooking(Guid BookingId, string ResidentId, BookingStatus Status, bool ConsentToHearBack = false);
 
-public sealed record IssueRaisedAt(string Category, string Summary);
+/// <summary>
+/// An issue raised at the surgery. <c>RaisedBy</c> names the bookings of those who raised it; <c>RaiserIds</c> are the
+/// residents among them who consented to hear back, decided when the outcome was recorded: the only ones who leave the service.
+/// </summary>
+public sealed record IssueRaisedAt(string Category, string Summary, IReadOnlyList<Guid>? RaisedBy = null, IReadOnlyList<string>? RaiserIds = null);
 
 public sealed record Outcome(int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised, string? Notes);
 
@@ -88,14 +92,17 @@ public sealed record Surgery(
         },
         SurgeryRescheduled e => this with { Title = e.Title, StartsAt = e.StartsAt, EndsAt = e.EndsAt, Venue = e.Venue, Sequence = Sequence + 1 },
         SurgeryCancelled => this with { Status = SurgeryStatus.Cancelled, Sequence = Sequence + 1 },
-        PlaceBooked e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Confirmed)) },
-        PlaceWaitlisted e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Waitlisted)) },
+        PlaceBooked e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Confirmed, e.ConsentToHearBack)) },
+        PlaceWaitlisted e => this with { Bookings = Bookings.Add(new SurgeryBooking(e.BookingId, e.ResidentId, BookingStatus.Waitlisted, e.ConsentToHearBack)) },
         BookingCancelled e => WithBooking(e.BookingId, BookingStatus.Cancelled),
         BookingPromoted e => WithBooking(e.BookingId, BookingStatus.Confirmed),
-        SurgeryHeld e => this with { Status = SurgeryStatus.Held, Outcome = new Outcome(e.Attendance, e.IssuesRaised, e.Notes) },
+        SurgeryHeld e => WithConsent(e.ConsentGivenAt ?? []) with { Status = SurgeryStatus.Held, Outcome = new Outcome(e.Attendance, e.IssuesRaised, e.Notes) },
         global::Engagement.Surgeries.BookerDetailsErased => this with { BookerDetailsErased = true },
         _ => this,
     };
+
+    private Surgery WithConsent(IReadOnlyList<Guid> bookingIds) =>
+        this with { Bookings = Bookings.Select(b => bookingIds.Contains(b.BookingId) ? b with { ConsentToHearBack = true } : b).ToImmutableList() };
 
     private Surgery WithBooking(Guid id, BookingStatus status)
     {

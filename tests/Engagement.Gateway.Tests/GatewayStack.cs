@@ -4,6 +4,7 @@ using Engagement.Plans;
 using Engagement.Profiles;
 using Engagement.Surgeries;
 using Engagement.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Engagement.Gateway.Tests;
 
@@ -27,7 +28,10 @@ public sealed class GatewayStack : IAsyncDisposable
     public ServiceHost<GatewayApp> Gateway => _gateway ?? throw new InvalidOperationException("The gateway is not started.");
 
     /// <summary>Starts <paramref name="services"/> (all four by default) and the gateway in front of them.</summary>
-    public static async Task<GatewayStack> StartAsync(string prefix, IReadOnlyDictionary<string, string?>? gatewaySettings = null, IReadOnlyList<string>? services = null)
+    /// <param name="replace">Replacements in a named service's registrations, such as a test clock for one service.</param>
+    public static async Task<GatewayStack> StartAsync(
+        string prefix, IReadOnlyDictionary<string, string?>? gatewaySettings = null, IReadOnlyList<string>? services = null,
+        Action<string, IServiceCollection>? replace = null)
     {
         var stack = new GatewayStack(TestInfrastructure.UniqueName(prefix));
         try
@@ -49,7 +53,7 @@ public sealed class GatewayStack : IAsyncDisposable
                     ["RabbitMq:VirtualHost"] = stack.VirtualHost,
                     ["Seeds:Areas"] = SeedFile,
                 };
-                var (address, host) = await Task.Run(() => StartService(name, settings));
+                var (address, host) = await Task.Run(() => StartService(name, settings, replace is null ? null : s => replace(name, s)));
                 lock (stack._services)
                 {
                     stack._services[name] = host;
@@ -140,12 +144,12 @@ public sealed class GatewayStack : IAsyncDisposable
         throw new FileNotFoundException("seeds/areas.json was not found above the test's bin folder.");
     }
 
-    private static (Uri BaseAddress, IAsyncDisposable Host) StartService(string name, Dictionary<string, string?> settings) => name switch
+    private static (Uri BaseAddress, IAsyncDisposable Host) StartService(string name, Dictionary<string, string?> settings, Action<IServiceCollection>? replace) => name switch
     {
-        "surgeries" => Start(new ServiceHost<SurgeriesApp>(settings)),
-        "messaging" => Start(new ServiceHost<MessagingApp>(settings)),
-        "profiles" => Start(new ServiceHost<ProfilesApp>(settings)),
-        "plans" => Start(new ServiceHost<PlansApp>(settings)),
+        "surgeries" => Start(new ServiceHost<SurgeriesApp>(settings, replace)),
+        "messaging" => Start(new ServiceHost<MessagingApp>(settings, replace)),
+        "profiles" => Start(new ServiceHost<ProfilesApp>(settings, replace)),
+        "plans" => Start(new ServiceHost<PlansApp>(settings, replace)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a service."),
     };
 

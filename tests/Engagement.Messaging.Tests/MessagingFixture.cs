@@ -29,6 +29,7 @@ public class MessagingFixture : IAsyncLifetime
     public LocalSmtp Smtp { get; private set; } = null!;
     public FakeSmsProvider Sms { get; private set; } = null!;
     public PublishedLog Published { get; } = new();
+    public ConsumedLog Consumed { get; } = new();
     public string ConnectionString { get; private set; } = "";
     public string VirtualHost => _vhost;
 
@@ -58,7 +59,11 @@ public class MessagingFixture : IAsyncLifetime
         };
         Configure(settings);
 
-        Service = new ServiceHost<MessagingApp>(settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+        Service = new ServiceHost<MessagingApp>(settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddConsumeObserver(_ => Consumed);
+        }).Start();
     }
 
     /// <summary>
@@ -78,6 +83,10 @@ public class MessagingFixture : IAsyncLifetime
 
     /// <summary>Publishes a message as another service would, over the real broker.</summary>
     public Task PublishAsync<T>(T message) where T : class => _bus!.Services.GetRequiredService<IBus>().Publish(message);
+
+    /// <summary>Publishes with the given message id, as the relay does (message id = event id), so a second publish is a redelivery.</summary>
+    public Task PublishAsync<T>(T message, Guid messageId) where T : class =>
+        _bus!.Services.GetRequiredService<IBus>().Publish(message, ctx => ctx.MessageId = messageId);
 
     public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
         TestInfrastructure.ScalarAsync<T>(ConnectionString, sql, parameters);

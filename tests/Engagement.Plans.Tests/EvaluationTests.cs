@@ -81,7 +81,8 @@ public sealed class EvaluationTests(PlansFixture fx) : IClassFixture<PlansFixtur
         Assert.Equal(HttpStatusCode.Created, post.StatusCode);
 
         // A surgery held and an alert sent in the area are logged on their own, once however often they arrive.
-        var held = new C.SurgeryHeld(Guid.CreateVersion7(), now, Guid.NewGuid(), "bulwell", now, 12, []);
+        var held = new C.SurgeryHeld(Guid.CreateVersion7(), now, Guid.NewGuid(), "bulwell", now, 12,
+            [new C.IssueRaised("burglary", "Sheds broken into on Highbury Road", ["ev-ann", "ev-ben"]), new C.IssueRaised("asb", "Noise at night", ["ev-cal"])]);
         await PublishAsync(held, held.EventId);
         await PublishAsync(held, held.EventId);
         var sent = new C.AlertSent(Guid.CreateVersion7(), now, Guid.NewGuid(), "warn-and-inform", "routine", ["bulwell"], ["burglary"], 300);
@@ -92,7 +93,21 @@ public sealed class EvaluationTests(PlansFixture fx) : IClassFixture<PlansFixtur
         activities = await (await officer.GetAsync($"/api/plans/{planId}/activities")).ArrayAsync();
         Assert.Equal(["alert", "faith-venue-visit", "online-post", "surgery"], activities.Select(a => a!["kind"]!.GetValue<string>()).Order());
 
+        // One of the two issues is acted on: its two raisers are told, the third is not yet.
+        await fx.Consumed.WaitForAsync(held.EventId, 2, Priorities.SurgeryHeldConsumer.Name);
+        var burglary = Priorities.Priority.IdFor("bulwell", "burglary");
+        using var adopted = await officer.SendAsync(HttpMethod.Post, $"/api/plans/priorities/{burglary}/adopt", new { reason = "Repeat burglaries of sheds" });
+        Assert.Equal(HttpStatusCode.OK, adopted.StatusCode);
+        using var actioned = await officer.SendAsync(HttpMethod.Post, $"/api/plans/priorities/{burglary}/actions",
+            new { date = today, text = "Shed alarms fitted and patrols after dark", outcome = "No burglaries since" }, adopted.ETag());
+        Assert.Equal(HttpStatusCode.OK, actioned.StatusCode);
+
         var evaluation = await (await officer.GetAsync($"/api/plans/{planId}/evaluation")).BodyAsync();
+        var raisers = evaluation["raisers"]!;
+        Assert.Equal(3, raisers["raisers"]!.GetValue<int>());
+        Assert.Equal(2, raisers["told"]!.GetValue<int>());
+        Assert.Equal(66.7m, raisers["shareTold"]!.GetValue<decimal>());
+        Assert.NotNull(raisers["medianDaysToAction"]);
         var o = evaluation["objectives"]![0]!;
         Assert.Equal(50m, o["actual"]!["value"]!.GetValue<decimal>());
         Assert.Equal(50.0m, o["progress"]!.GetValue<decimal>());

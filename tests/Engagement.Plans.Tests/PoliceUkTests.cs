@@ -21,11 +21,11 @@ public sealed partial class PoliceUkTests(PlansFixture fx) : IClassFixture<Plans
     [InlineData("2026-03-29T00:30:00Z", "2026-03-29T00:30:00")]
     [InlineData("2026-03-29T01:30:00Z", "2026-03-29T02:30:00")]
     public void dates_are_london_wall_clock_time_without_offset_or_fractions(string utc, string shown) =>
-        Assert.Equal(shown, PoliceUkPriorities.Date(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(shown, PoliceUkFormat.Date(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
     public void plain_text_is_escaped_into_paragraphs() =>
-        Assert.Equal("<p>Sheds &lt;again&gt; &amp; &quot;nobody&quot; came</p><p>Second line</p>", PoliceUkPriorities.Html("Sheds <again> & \"nobody\" came\r\nSecond line"));
+        Assert.Equal("<p>Sheds &lt;again&gt; &amp; &quot;nobody&quot; came</p><p>Second line</p>", PoliceUkFormat.Html("Sheds <again> & \"nobody\" came\r\nSecond line"));
 
     [Fact]
     public async Task anyone_reads_the_adopted_priorities_in_police_uks_shape()

@@ -1,4 +1,5 @@
 using Engagement.Plans.Priorities;
+using Engagement.Plans.Raisers;
 using Engagement.ServiceDefaults;
 
 namespace Engagement.Plans.Tests;
@@ -33,6 +34,23 @@ public sealed class PriorityDecisionTests
         var again = Assert.IsType<PriorityRaised>(Assert.Single(RaisePriority.Decide(p, Asb("b"))));
         Assert.Equal(2, again.Round);
         Assert.Single(p.Evolve(again).Mentions);
+    }
+
+    [Fact]
+    public void an_erased_raiser_is_forgotten_in_every_round_once_and_the_action_after_does_not_name_them()
+    {
+        var p = Fold(Priority.Initial, RaisePriority.Decide(Priority.Initial, Asb("a", "gone", "stays")));
+        p = p.Evolve(RecordAction.Close(p, new ClosePriorityRequest("Resolved"), "insp", Now));
+        p = Fold(p, RaisePriority.Decide(p, Asb("b", "gone")));
+        Assert.Equal(["gone", "stays"], Assert.Single(p.PastRounds).RaiserIds);
+
+        var forgotten = Fold(p, ResidentErasedConsumer.Decide(p, "gone", Now));
+        Assert.False(forgotten.WasRaisedBy("gone"));
+        Assert.True(forgotten.WasRaisedBy("stays"));
+        Assert.Empty(ResidentErasedConsumer.Decide(forgotten, "gone", Now));
+        forgotten = forgotten.Evolve(new PriorityAdopted(p.Id, p.AreaCode, new Decision("Most raised", "insp", Now)));
+        Assert.Empty(RecordAction.Decide(forgotten, Guid.NewGuid(), new RecordActionRequest(DateOnly.FromDateTime(Now.Date), "Patrols", null), "pc", Now,
+            DateOnly.FromDateTime(Now.Date)).RaiserIds);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Booking;
+using Engagement.Surgeries.Outcomes;
 
 namespace Engagement.Surgeries.Tests;
 
@@ -53,5 +54,29 @@ public sealed class DeciderTests
         Assert.Collection(events,
             e => Assert.Equal(placed.BookingId, Assert.IsType<BookingCancelled>(e).BookingId),
             e => Assert.Equal(first.BookingId, Assert.IsType<BookingPromoted>(e).BookingId));
+    }
+
+    [Fact]
+    public void an_issue_leaves_with_the_raisers_who_consented_at_booking_or_at_the_surgery_and_no_others()
+    {
+        var consented = Booked("r1") with { ConsentToHearBack = true };
+        var (silent, later) = (Booked("r2"), Booked("r3"));
+        var held = Given(Scheduled(5), consented, silent, later);
+        var outcome = RecordOutcome.Decide(held, new RecordOutcomeRequest(3,
+            [new IssueRequest("asb", "Noise at night", [consented.BookingId.ToString(), "r2", "r3", "r1"])], null, ["r3"]), Now.AddDays(3), "pc-1");
+
+        var issue = Assert.Single(outcome.IssuesRaised);
+        Assert.Equal([consented.BookingId, silent.BookingId, later.BookingId], issue.RaisedBy);
+        Assert.Equal(["r1", "r3"], issue.RaiserIds);
+        Assert.Equal([later.BookingId], outcome.ConsentGivenAt);
+        Assert.True(held.Evolve(outcome).Bookings.Single(b => b.ResidentId == "r3").ConsentToHearBack);
+    }
+
+    [Fact]
+    public void a_raiser_who_did_not_book_this_surgery_is_refused_by_their_place_in_the_list()
+    {
+        var e = Assert.Throws<ValidationFailedException>(() => RecordOutcome.Decide(Given(Scheduled(5), Booked("r1")),
+            new RecordOutcomeRequest(1, [new IssueRequest("asb", "Noise", ["r1", "someone-else"])], null), Now.AddDays(3), "pc-1"));
+        Assert.Equal(["issuesRaised[0].raisedBy[1]"], e.Errors!.Keys);
     }
 }

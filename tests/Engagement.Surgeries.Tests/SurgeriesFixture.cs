@@ -78,10 +78,11 @@ public sealed class SurgeriesFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    public async Task<HttpResponseMessage> BookAsync(Guid surgeryId, string residentId, string name = "Jo Bloggs", string contact = "jo@example.org")
+    public async Task<HttpResponseMessage> BookAsync(
+        Guid surgeryId, string residentId, string name = "Jo Bloggs", string contact = "jo@example.org", bool? consentToHearBack = null)
     {
         using var client = As(Roles.Resident, residentId);
-        return await client.PostAsJsonAsync($"/api/surgeries/{surgeryId}/bookings", new { name, contact, needs = "Step-free access" });
+        return await client.PostAsJsonAsync($"/api/surgeries/{surgeryId}/bookings", new { name, contact, needs = "Step-free access", consentToHearBack });
     }
 
     public Task<T> ScalarAsync<T>(string sql) => TestInfrastructure.ScalarAsync<T>(ConnectionString, sql);

@@ -8,7 +8,6 @@ using Engagement.Messaging.Inbox;
 using Engagement.ServiceDefaults;
 using Marten;
 using MassTransit;
-using Npgsql;
 using C = Engagement.Contracts;
 
 namespace Engagement.Messaging.Announcements;
@@ -71,20 +70,7 @@ public sealed class SurgeryAnnouncements(IDocumentStore store, EventStoreSetting
     public async Task ToResidentsAsync(IDocumentSession session, IReadOnlyCollection<string> residentIds, string kind, string subject, string body, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var conn = await session.ConnectionInTransactionAsync(ct);
-        var subscribed = new List<(string Id, string Language)>();
-        await using (var cmd = new NpgsqlCommand($"select subscriber_id, language from {settings.Schema}.subscribers where subscriber_id = any(@ids) and active", conn))
-        {
-            cmd.Parameters.AddWithValue("ids", residentIds.ToArray());
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                subscribed.Add((r.GetString(0), r.GetString(1)));
-            }
-        }
-
-        await InboxWriter.AddManyAsync(conn, settings.Schema,
-            subscribed.Select(s => new InboxItem(Guid.CreateVersion7(), s.Id, null, kind, subject, body, s.Language)).ToList(), ct);
+        await InboxWriter.ToSubscribersAsync(await session.ConnectionInTransactionAsync(ct), settings.Schema, residentIds, kind, _ => (subject, body), ct);
     }
 }
 

@@ -21,6 +21,33 @@ public static class InboxWriter
         await AddManyAsync(conn, schema, [item], ct);
     }
 
+    /// <summary>
+    /// A message to each named resident who is subscribed now, in the text <paramref name="textFor"/> gives for their
+    /// language; an erased or unknown id gets nothing, since only current subscribers have a row to find.
+    /// </summary>
+    public static async Task<int> ToSubscribersAsync(
+        NpgsqlConnection conn, string schema, IReadOnlyCollection<string> residentIds, string kind, Func<string, (string Subject, string Body)> textFor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(residentIds);
+        ArgumentNullException.ThrowIfNull(textFor);
+        var subscribed = new List<(string Id, string Language)>();
+        await using (var cmd = new NpgsqlCommand($"select subscriber_id, language from {schema}.subscribers where subscriber_id = any(@ids) and active", conn))
+        {
+            cmd.Parameters.AddWithValue("ids", residentIds.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                subscribed.Add((r.GetString(0), r.GetString(1)));
+            }
+        }
+
+        return await AddManyAsync(conn, schema, subscribed.Select(s =>
+        {
+            var (subject, body) = textFor(s.Language);
+            return new InboxItem(Guid.CreateVersion7(), s.Id, null, kind, subject, body, s.Language);
+        }).ToList(), ct);
+    }
+
     /// <summary>Many messages in one statement; returns how many were new.</summary>
     public static async Task<int> AddManyAsync(NpgsqlConnection conn, string schema, IReadOnlyList<InboxItem> items, CancellationToken ct)
     {

@@ -91,12 +91,17 @@ public static class EvaluatePlan
             return new TargetEvaluation(t.Name, t.Basis, thisQuarter, reaching.Count == 0 ? null : reaching.Max(a => a.On), thisQuarter == 0);
         }).ToList();
 
-        // Priorities of the plan's period: first raised before it ends, and still open or closed after it began.
+        // Rounds of the plan's period (a priority closed and raised again has several): first raised before it ends, and
+        // still open or closed after it began.
+        var rounds = priorities.Where(p => p.Exists)
+            .SelectMany(p => p.PastRounds.Select(r => (r.RaisedAt, r.RaiserIds, r.Actions, r.Closure)).Append((p.RaisedAt, p.RaiserIds, Actions: (IReadOnlyList<PriorityAction>)p.Actions, p.Closure)))
+            .Where(r => AutomaticActivities.Day(r.RaisedAt) <= plan.EndsOn && (r.Closure is null || AutomaticActivities.Day(r.Closure.At) >= plan.StartsOn))
+            .ToList();
         var relevant = priorities.Where(p => p.Exists && AutomaticActivities.Day(p.RaisedAt) <= plan.EndsOn
             && (p.Closure is null || AutomaticActivities.Day(p.Closure.At) >= plan.StartsOn)).ToList();
-        var raisers = relevant.SelectMany(p => p.RaiserIds).Distinct(StringComparer.Ordinal).Count();
-        var told = relevant.Where(p => p.Actions.Count > 0).SelectMany(p => p.RaiserIds).Distinct(StringComparer.Ordinal).Count();
-        var days = relevant.Where(p => p.Actions.Count > 0).Select(p => (decimal)(p.Actions.Min(a => a.At) - p.RaisedAt).TotalDays).Order().ToList();
+        var raisers = rounds.SelectMany(r => r.RaiserIds).Distinct(StringComparer.Ordinal).Count();
+        var told = rounds.Where(r => r.Actions.Count > 0).SelectMany(r => r.RaiserIds).Distinct(StringComparer.Ordinal).Count();
+        var days = rounds.Where(r => r.Actions.Count > 0).Select(r => (decimal)(r.Actions.Min(a => a.At) - r.RaisedAt).TotalDays).Order().ToList();
         decimal? median = days.Count == 0 ? null : Math.Round(days.Count % 2 == 1 ? days[days.Count / 2] : (days[days.Count / 2 - 1] + days[days.Count / 2]) / 2, 1);
         var stale = relevant.Where(p => p.Status == PriorityStatus.Adopted && p.Actions.Count == 0 && p.RaisedAt < now.AddMonths(-3))
             .Select(p => p.Issue).ToList();

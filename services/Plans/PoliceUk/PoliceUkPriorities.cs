@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json.Serialization;
 using Engagement.Plans.Priorities;
 using Engagement.ServiceDefaults;
@@ -24,32 +21,12 @@ public sealed record PoliceUkPriority(
 /// </summary>
 public static class PoliceUkPriorities
 {
-    public const string Force = "nottinghamshire";
-
-    /// <summary>police.uk's date form: London wall-clock time, seconds, no offset.</summary>
-    public static string Date(DateTimeOffset at) => London.Show(at).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-
-    /// <summary>A day with no time of its own (an action's date) is shown at midnight, as police.uk shows its dates.</summary>
-    public static string Date(DateOnly on) => on.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00";
-
-    /// <summary>Our plain text as police.uk's HTML: every character escaped, each line a paragraph.</summary>
-    public static string Html(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var html = new StringBuilder();
-        foreach (var line in text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            html.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
-        }
-
-        return html.Length == 0 ? "<p></p>" : html.ToString();
-    }
-
     public static PoliceUkPriority From(Priority p)
     {
         ArgumentNullException.ThrowIfNull(p);
         var last = p.Actions.Count == 0 ? null : p.Actions.MaxBy(a => (a.On, a.At));
-        return new PoliceUkPriority(Html(p.Issue), Date(p.RaisedAt), last is null ? null : Html(last.Text), last is null ? null : Date(last.On));
+        return new PoliceUkPriority(PoliceUkFormat.Html(p.Issue), PoliceUkFormat.Date(p.RaisedAt), last is null ? null : PoliceUkFormat.Html(last.Text),
+            last is null ? null : PoliceUkFormat.Date(last.On));
     }
 
     public static async Task<Ok<IReadOnlyList<PoliceUkPriority>>> Handle(

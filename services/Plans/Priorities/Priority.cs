@@ -38,6 +38,13 @@ public sealed record PriorityActioned(Guid PriorityId, string AreaCode, Priority
 
 public sealed record PriorityClosed(Guid PriorityId, string AreaCode, string Category, Decision Decision);
 
+/// <summary>An erased resident is no longer a raiser of the priority: not shown, not counted as told, never told.</summary>
+public sealed record RaiserForgotten(Guid PriorityId, string ResidentId, DateTimeOffset At);
+
+/// <summary>A closed round of the priority, kept so that those who raised it still see what became of it.</summary>
+public sealed record PastRound(
+    int Round, string Issue, DateTimeOffset RaisedAt, PartnerReferral? Referral, IReadOnlyList<PriorityAction> Actions, Decision? Closure, IReadOnlyList<string> RaiserIds);
+
 public static class PriorityStatus
 {
     public const string Candidate = "candidate";
@@ -48,9 +55,9 @@ public static class PriorityStatus
 
 public sealed record Priority(
     Guid Id, string AreaCode, string Category, int Round, string Status, ImmutableList<Mention> Mentions, IReadOnlyDictionary<string, int>? Scores,
-    Decision? Adoption, PartnerReferral? Referral, ImmutableList<PriorityAction> Actions, Decision? Closure) : IAggregate<Priority>
+    Decision? Adoption, PartnerReferral? Referral, ImmutableList<PriorityAction> Actions, Decision? Closure, ImmutableList<PastRound> PastRounds) : IAggregate<Priority>
 {
-    public static Priority Initial { get; } = new(Guid.Empty, "", "", 0, "", [], null, null, null, [], null);
+    public static Priority Initial { get; } = new(Guid.Empty, "", "", 0, "", [], null, null, null, [], null, []);
 
     /// <summary>The same area and category always name the same priority, whichever instance or consumer raises it first.</summary>
     public static Guid IdFor(string areaCode, string category)
@@ -77,11 +84,16 @@ public sealed record Priority(
     [JsonIgnore]
     public IReadOnlyList<string> RaiserIds => Mentions.SelectMany(m => m.RaiserIds).Distinct(StringComparer.Ordinal).ToList();
 
+    /// <summary>Whether the resident raised it in this round or an earlier one.</summary>
+    public bool WasRaisedBy(string residentId) =>
+        RaiserIds.Contains(residentId, StringComparer.Ordinal) || PastRounds.Any(r => r.RaiserIds.Contains(residentId, StringComparer.Ordinal));
+
     public Priority Evolve(object @event) => @event switch
     {
         PriorityRaised e => Initial with
         {
             Id = e.PriorityId, AreaCode = e.AreaCode, Category = e.Category, Round = e.Round, Status = PriorityStatus.Candidate, Mentions = [e.Mention],
+            PastRounds = Exists ? PastRounds.Add(new PastRound(Round, Issue, RaisedAt, Referral, Actions, Closure, RaiserIds)) : [],
         },
         PriorityMentioned e => this with { Mentions = Mentions.Add(e.Mention) },
         PriorityAssessed e => this with { Scores = e.Scores },
@@ -89,8 +101,16 @@ public sealed record Priority(
         PriorityPassedToPartner e => this with { Status = PriorityStatus.PassedToPartner, Referral = e.Referral },
         PriorityActioned e => this with { Actions = Actions.Add(e.Action) },
         PriorityClosed e => this with { Status = PriorityStatus.Closed, Closure = e.Decision },
+        RaiserForgotten e => this with
+        {
+            Mentions = Mentions.Select(m => m with { RaiserIds = Without(m.RaiserIds, e.ResidentId) }).ToImmutableList(),
+            PastRounds = PastRounds.Select(r => r with { RaiserIds = Without(r.RaiserIds, e.ResidentId) }).ToImmutableList(),
+        },
         _ => this,
     };
+
+    private static IReadOnlyList<string> Without(IReadOnlyList<string> ids, string residentId) =>
+        ids.Contains(residentId, StringComparer.Ordinal) ? ids.Where(r => r != residentId).ToList() : ids;
 }
 
 /// <summary>The inline snapshot of each priority stream: what reads and decisions load.</summary>
@@ -116,6 +136,7 @@ public static class PriorityEvents
         options.Events.MapEventType<PriorityPassedToPartner>("priority_passed_to_partner");
         options.Events.MapEventType<PriorityActioned>("priority_actioned");
         options.Events.MapEventType<PriorityClosed>("priority_closed");
+        options.Events.MapEventType<RaiserForgotten>("raiser_forgotten");
         options.Schema.For<PriorityDocument>().DocumentAlias("priority").Index(d => d.State.AreaCode);
         var snapshot = new DeciderProjection<PriorityDocument>();
         snapshot.IncludeType<PriorityRaised>();
@@ -125,6 +146,7 @@ public static class PriorityEvents
         snapshot.IncludeType<PriorityPassedToPartner>();
         snapshot.IncludeType<PriorityActioned>();
         snapshot.IncludeType<PriorityClosed>();
+        snapshot.IncludeType<RaiserForgotten>();
         options.Projections.Add(snapshot, JasperFx.Events.Projections.ProjectionLifecycle.Inline);
     }
 }

@@ -20,9 +20,10 @@ public sealed class SurgeryHeldConsumer(IDocumentStore store) : IConsumer<C.Surg
         var candidates = held.IssuesRaised
             .Select((issue, i) => (issue, i))
             .Where(x => RaisePriority.Category(x.issue.Category).Length > 0 && !string.IsNullOrWhiteSpace(x.issue.Summary))
-            // SurgeryHeld does not carry who raised each issue yet, so no raisers are kept from surgeries for now.
+            // Raisers are only those who consented to hear back (Surgeries sends no others), as opaque resident ids.
             .Select(x => new Candidate(held.AreaCode, RaisePriority.Category(x.issue.Category),
-                new Mention("surgery", $"surgery:{held.SurgeryId}:{x.i}", x.issue.Summary.Trim(), held.StartsAt, [])))
+                new Mention("surgery", $"surgery:{held.SurgeryId}:{x.i}", x.issue.Summary.Trim(), held.StartsAt,
+                    x.issue.RaiserIds.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList())))
             .ToList();
         await store.HandleOnceAsync(context.MessageId ?? held.EventId, Name, async session =>
         {

@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Booking;
 
-/// <summary>A resident books for themselves; staff may book on a resident's behalf and then name them with residentId.</summary>
-public sealed record BookPlaceRequest(string? Name, string? Contact, string? Needs, string? ResidentId);
+/// <summary>
+/// A resident books for themselves; staff may book on a resident's behalf and then name them with residentId.
+/// <c>consentToHearBack</c>: the resident agrees to be told what was done about an issue they raise there (no unless they say so).
+/// </summary>
+public sealed record BookPlaceRequest(string? Name, string? Contact, string? Needs, string? ResidentId, bool? ConsentToHearBack = null);
 
 public sealed record BookingResult(Guid BookingId, Guid SurgeryId, string Status, int? WaitlistPosition);
 
-public sealed record BookPlace(Guid SurgeryId, Guid BookingId, string ResidentId, string BookedBy, string Name, string Contact, string? Needs);
+public sealed record BookPlace(Guid SurgeryId, Guid BookingId, string ResidentId, string BookedBy, string Name, string Contact, string? Needs, bool ConsentToHearBack = false);
 
 public static partial class BookPlaceDecision
 {
@@ -72,8 +75,8 @@ public static partial class BookPlaceDecision
         }
 
         return s.PlacesLeft > 0
-            ? [new PlaceBooked(s.Id, command.BookingId, command.ResidentId, command.BookedBy, command.Name, command.Contact, command.Needs, s.At)]
-            : [new PlaceWaitlisted(s.Id, command.BookingId, command.ResidentId, command.BookedBy, command.Name, command.Contact, command.Needs)];
+            ? [new PlaceBooked(s.Id, command.BookingId, command.ResidentId, command.BookedBy, command.Name, command.Contact, command.Needs, s.At, command.ConsentToHearBack)]
+            : [new PlaceWaitlisted(s.Id, command.BookingId, command.ResidentId, command.BookedBy, command.Name, command.Contact, command.Needs, command.ConsentToHearBack)];
     }
 
     public static BookingResult Result(Surgery s, Guid bookingId)
@@ -104,7 +107,7 @@ public static partial class BookPlaceDecision
             residentId = string.IsNullOrWhiteSpace(request.ResidentId) ? $"walk-in:{bookingId}" : request.ResidentId.Trim();
         }
 
-        var result = await lanes.BookAsync(new BookPlace(id, bookingId, residentId, user.SubjectId(), name, contact, needs),
+        var result = await lanes.BookAsync(new BookPlace(id, bookingId, residentId, user.SubjectId(), name, contact, needs, request.ConsentToHearBack == true),
             s => { if (!user.IsInRole(Roles.Resident)) { user.RequireArea(s.AreaCode); } }, ct);
         return TypedResults.Created($"/api/surgeries/{id}/bookings/{result.BookingId}", result);
     }

@@ -122,17 +122,17 @@ public sealed class BookingLanes(IDocumentStore store, EventStoreSettings settin
         var collected = new List<Audit.Row>();
         foreach (var e in session.PendingChanges.Streams().SelectMany(s => s.Events))
         {
-            var (surgeryId, bookingId, bookedBy, status) = e.Data switch
+            var (surgeryId, bookingId, bookedBy, status, consentToHearBack) = e.Data switch
             {
-                PlaceBooked b => (b.SurgeryId, b.BookingId, b.BookedBy, "booked"),
-                PlaceWaitlisted w => (w.SurgeryId, w.BookingId, w.BookedBy, "waitlisted"),
-                _ => (Guid.Empty, Guid.Empty, (string?)null, (string?)null),
+                PlaceBooked b => (b.SurgeryId, b.BookingId, b.BookedBy, "booked", b.ConsentToHearBack),
+                PlaceWaitlisted w => (w.SurgeryId, w.BookingId, w.BookedBy, "waitlisted", w.ConsentToHearBack),
+                _ => (Guid.Empty, Guid.Empty, (string?)null, (string?)null, false),
             };
             if (bookedBy is not null)
             {
                 e.UserName = bookedBy;
                 collected.Add(new Audit.Row(bookedBy, null, new Audit.Entry("collect", "booking", bookingId.ToString(),
-                    "booker's details taken for a surgery booking", new { surgeryId, status })));
+                    "booker's details taken for a surgery booking", new { surgeryId, status, consentToHearBack })));
             }
         }
 

@@ -15,7 +15,8 @@ public sealed record ResidentBooking(
 
 /// <summary>Bookers' details are shown only to the booker and the hosting team; null once erased after the retention period.</summary>
 public sealed record BookingDetails(
-    Guid BookingId, Guid SurgeryId, string ResidentId, string Status, int? WaitlistPosition, string? Name, string? Contact, string? Needs, bool DetailsErased);
+    Guid BookingId, Guid SurgeryId, string ResidentId, string Status, int? WaitlistPosition, string? Name, string? Contact, string? Needs, bool DetailsErased,
+    bool ConsentToHearBack);
 
 public sealed record BookingsView(Guid SurgeryId, int? Capacity, int Confirmed, int Waitlisted, IReadOnlyList<BookingDetails> Bookings);
 
@@ -35,7 +36,7 @@ public static class ViewBookings
                 _ => (null, null, null),
             };
             return new BookingDetails(b.BookingId, s.Id, b.ResidentId, b.Status.ToString().ToLowerInvariant(), s.WaitlistPosition(b.BookingId),
-                name, contact, needs, s.BookerDetailsErased);
+                name, contact, needs, s.BookerDetailsErased, b.ConsentToHearBack);
         }).ToList();
     }
 

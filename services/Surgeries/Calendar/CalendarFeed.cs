@@ -35,25 +35,8 @@ public static class CalendarFeed
             Line(sb, "DTEND:" + Utc(s.EndsAt));
             Line(sb, "SEQUENCE:" + s.Sequence.ToString(CultureInfo.InvariantCulture));
             Line(sb, "SUMMARY:" + Escape(s.Title));
-            Line(sb, "LOCATION:" + Escape($"{s.Venue.Name}, {s.Venue.Address}, {s.Venue.Postcode}"));
-            var description = new StringBuilder($"Hosted by {s.Host.Name}.");
-            if (s.Topics.Count > 0)
-            {
-                description.Append(CultureInfo.InvariantCulture, $"\nTopics: {string.Join(", ", s.Topics)}.");
-            }
-
-            description.Append(s.IsDropIn ? "\nDrop in: no booking needed." : "\nBooking: places are limited.");
-            if (s.Venue.Accessible)
-            {
-                description.Append("\nThe venue is step-free.");
-            }
-
-            if (s.Venue.Notes is { } notes)
-            {
-                description.Append('\n').Append(notes);
-            }
-
-            Line(sb, "DESCRIPTION:" + Escape(description.ToString()));
+            Line(sb, "LOCATION:" + Escape(SurgeryText.Address(s.Venue)));
+            Line(sb, "DESCRIPTION:" + Escape(SurgeryText.Description(s)));
             Line(sb, "STATUS:" + (s.Status == SurgeryStatus.Cancelled ? "CANCELLED" : "CONFIRMED"));
             Line(sb, "END:VEVENT");
         }

@@ -61,7 +61,10 @@ public sealed partial class ResidentBookings : EventProjection
 
 public sealed record VenueView(string Name, string Address, string Postcode, bool Accessible, bool PrivateRoom, string? Notes);
 
-public sealed record OutcomeView(int Attendance, IReadOnlyList<IssueRaisedAt> IssuesRaised);
+/// <summary>An issue as anyone may see it: who raised it stays with the hosting team.</summary>
+public sealed record IssueView(string Category, string Summary);
+
+public sealed record OutcomeView(int Attendance, IReadOnlyList<IssueView> IssuesRaised);
 
 /// <summary>What anyone may see of a surgery: no bookers, no resident ids. Times are shown in Europe/London.</summary>
 public sealed record SurgeryView(
@@ -81,6 +84,6 @@ public sealed record SurgeryView(
         return new SurgeryView(s.Id, s.AreaCode, s.Title, London.Show(s.StartsAt), London.Show(s.EndsAt),
             new VenueView(s.Venue.Name, s.Venue.Address, s.Venue.Postcode, s.Venue.Accessible, s.Venue.PrivateRoom, s.Venue.Notes),
             s.IsDropIn, s.Capacity, s.IsDropIn ? null : s.PlacesLeft, s.Waitlist.Count(), s.Host.Name, s.Topics, s.SeriesId,
-            s.Status.ToString().ToLowerInvariant(), s.Outcome is { } o ? new OutcomeView(o.Attendance, o.IssuesRaised) : null, version);
+            s.Status.ToString().ToLowerInvariant(), s.Outcome is { } o ? new OutcomeView(o.Attendance, o.IssuesRaised.Select(i => new IssueView(i.Category, i.Summary)).ToList()) : null, version);
     }
 }

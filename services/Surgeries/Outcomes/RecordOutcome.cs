@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
 using Engagement.Surgeries.Listing;
 using Marten;
@@ -7,9 +8,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Surgeries.Outcomes;
 
-public sealed record IssueRequest(string? Category, string? Summary);
+/// <param name="RaisedBy">Who raised it: booking ids of this surgery, or the resident ids of its bookings.</param>
+public sealed record IssueRequest(string? Category, string? Summary, IReadOnlyList<string>? RaisedBy = null);
 
-public sealed record RecordOutcomeRequest(int? Attendance, IReadOnlyList<IssueRequest>? IssuesRaised, string? Notes);
+/// <param name="ConsentGivenBy">Bookings (ids, or their residents' ids) whose resident agreed at the surgery to hear back.</param>
+public sealed record RecordOutcomeRequest(int? Attendance, IReadOnlyList<IssueRequest>? IssuesRaised, string? Notes, IReadOnlyList<string>? ConsentGivenBy = null);
 
 public static partial class RecordOutcome
 {
@@ -40,6 +43,7 @@ public static partial class RecordOutcome
             rules.Add("issuesRaised", "At most 50 issues.");
         }
 
+        var consentGivenAt = Bookings(s, "consentGivenBy", request.ConsentGivenBy, rules);
         var raised = new List<IssueRaisedAt>();
         for (var i = 0; i < issues.Count; i++)
         {
@@ -55,7 +59,9 @@ public static partial class RecordOutcome
                 rules.Add($"issuesRaised[{i}].summary", "Leave out email addresses and phone numbers: summaries are shared with other teams. Put them in notes.");
             }
 
-            raised.Add(new IssueRaisedAt(category, summary));
+            var raisedBy = Bookings(s, $"issuesRaised[{i}].raisedBy", issues[i].RaisedBy, rules);
+            raised.Add(new IssueRaisedAt(category, summary, raisedBy.Select(b => b.BookingId).ToList(),
+                raisedBy.Where(b => b.ConsentToHearBack || consentGivenAt.Contains(b)).Select(b => b.ResidentId).Distinct(StringComparer.Ordinal).ToList()));
         }
 
         var notes = rules.Text("notes", request.Notes, 4000, required: false);
@@ -75,16 +81,62 @@ public static partial class RecordOutcome
             throw new ConflictException("surgery-not-started", "This surgery has not started yet.");
         }
 
-        return new SurgeryHeld(s.Id, s.At, request.Attendance!.Value, raised, notes.Length == 0 ? null : notes, by);
+        return new SurgeryHeld(s.Id, s.At, request.Attendance!.Value, raised, notes.Length == 0 ? null : notes, by,
+            consentGivenAt.Select(b => b.BookingId).ToList());
     }
 
-    public static async Task<Ok<SurgeryView>> Handle(Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The bookings of this surgery that <paramref name="ids"/> name, each by booking id or by its resident's id; an id
+    /// that names none is refused by its place in the list, so a raiser can never be someone who did not book here.
+    /// </summary>
+    private static IReadOnlyList<SurgeryBooking> Bookings(Surgery s, string field, IReadOnlyList<string>? ids, Scheduling.Rules rules)
     {
+        var found = new List<SurgeryBooking>();
+        for (var j = 0; j < (ids?.Count ?? 0); j++)
+        {
+            var id = ids![j]?.Trim() ?? "";
+            var booking = Guid.TryParse(id, out var bookingId) ? s.Bookings.FirstOrDefault(b => b.BookingId == bookingId) : null;
+            booking ??= s.Bookings.Where(b => b.ResidentId == id).OrderBy(b => b.Status == BookingStatus.Cancelled).FirstOrDefault();
+            if (booking is null)
+            {
+                rules.Add($"{field}[{j}]", "Not a booking of this surgery: name a booking id or the resident id of one of its bookings.");
+            }
+            else if (!found.Contains(booking))
+            {
+                found.Add(booking);
+            }
+        }
+
+        return found;
+    }
+
+    public static async Task<Ok<SurgeryView>> Handle(
+        Guid id, RecordOutcomeRequest request, HttpContext http, ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock,
+        CancellationToken ct)
+    {
+        SurgeryHeld? held = null;
         var result = await SurgeryCommands.HandleAsync(store, id, http.Request.IfMatchVersion(), user.SubjectId(), s =>
         {
             user.RequireArea(s.AreaCode);
-            return [Decide(s, request, clock.GetUtcNow(), user.SubjectId())];
-        }, ct: ct);
+            held = Decide(s, request, clock.GetUtcNow(), user.SubjectId());
+            return [held];
+        }, (session, _, t) => AuditRaisersAsync(session, settings, user, held!, t), ct);
         return Scheduling.ScheduleSurgery.Changed(http, result);
+    }
+
+    /// <summary>
+    /// Naming a booking as a raiser collects what its resident said, and consent given at the surgery changes the
+    /// booking: each is a row in the audit log (DPA 2018 s62), committed with the outcome or not at all.
+    /// </summary>
+    private static async Task AuditRaisersAsync(IDocumentSession session, EventStoreSettings settings, ClaimsPrincipal user, SurgeryHeld held, CancellationToken ct)
+    {
+        var (actor, role) = (user.SubjectId(), user.FindFirst("role")?.Value);
+        var rows = held.IssuesRaised
+            .SelectMany(i => (i.RaisedBy ?? []).Select(b => new Audit.Row(actor, role, new Audit.Entry("collect", "booking", b.ToString(),
+                "named as a raiser of an issue at the surgery", new { surgeryId = held.SurgeryId, category = i.Category }))))
+            .Concat((held.ConsentGivenAt ?? []).Select(b => new Audit.Row(actor, role, new Audit.Entry("change", "booking", b.ToString(),
+                "consent to hear back given at the surgery", new { surgeryId = held.SurgeryId }))))
+            .ToList();
+        await Audit.RecordManyAsync(await session.ConnectionInTransactionAsync(ct), null, settings.Schema, rows, ct);
     }
 }
