@@ -4,7 +4,7 @@ using C = Engagement.Contracts;
 
 namespace Engagement.Messaging;
 
-/// <summary>What the relay publishes: AlertSent, AlertCompleted and ReplyReceived, with no personal data.</summary>
+/// <summary>What the relay publishes: AlertSent, AlertCompleted, ReplyReceived and ResidentErased, with no personal data.</summary>
 public static class PublicEvents
 {
     public static object? Map(IEvent e)
@@ -15,6 +15,7 @@ public static class PublicEvents
             AlertDispatched d => new C.AlertSent(e.Id, e.Timestamp, d.AlertId, d.Type, d.Priority, d.Audience.Areas, d.Audience.Interests, (int)d.Targeted),
             AlertFinished f => new C.AlertCompleted(e.Id, e.Timestamp, f.AlertId, (int)f.Targeted, (int)f.Delivered, (int)f.Failed, (int)f.Suppressed,
                 f.DeliveredByChannel.ToDictionary(x => x.Key, x => (int)x.Value)),
+            Subscriptions.SubscriberErased x => new C.ResidentErased(e.Id, e.Timestamp, x.SubscriberId, x.ErasedBy),
             _ => Replies.ReplyEvents.Map(e),
         };
     }

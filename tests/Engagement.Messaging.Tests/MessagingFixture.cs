@@ -114,7 +114,8 @@ public sealed class PublishedLog
     public IReadOnlyList<T> Of<T>() => Messages.Select(m => m.Message).OfType<T>().ToList();
 }
 
-public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>
+public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>,
+    IConsumer<C.ResidentErased>
 {
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {
@@ -125,4 +126,5 @@ public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>
     public Task Consume(ConsumeContext<C.AlertSent> context) => Record(context);
     public Task Consume(ConsumeContext<C.AlertCompleted> context) => Record(context);
     public Task Consume(ConsumeContext<C.ReplyReceived> context) => Record(context);
+    public Task Consume(ConsumeContext<C.ResidentErased> context) => Record(context);
 }

@@ -8,7 +8,9 @@ using Engagement.Messaging.Inbox;
 using Engagement.Messaging.Subscriptions;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Engagement.Testing;
 using static Engagement.Messaging.Tests.SubscriptionTestKit;
+using C = Engagement.Contracts;
 
 namespace Engagement.Messaging.Tests;
 
@@ -359,6 +361,14 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         Assert.All(after.Select(e => e.Data).OfType<PhoneNumberGiven>(), e => Assert.Null(e.Phone));
         Assert.Empty(await SubscriberContacts.LoadAsync(Store, [sub], CancellationToken.None));
         Assert.Equal("erase", await Scalar<string>(f, "select action from messaging.audit_log where subject_id = @s order by id desc limit 1", sub));
+
+        // Every other service that holds the resident's data hears of it: ResidentErased, through the relay, with no personal data.
+        var published = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(f.Published.Messages.Where(m => m.Message is C.ResidentErased r && r.ResidentId == sub).ToList()),
+            m => m.Count > 0, what: "ResidentErased to be published");
+        var message = Assert.Single(published);
+        Assert.Equal(after[^1].Id, message.MessageId);
+        Assert.Equal(sub, ((C.ResidentErased)message.Message).ErasedBy);
+        Assert.DoesNotContain(email, message.Json, StringComparison.Ordinal);
     }
 
     [Fact]
