@@ -57,9 +57,15 @@ public class MessagingFixture : IAsyncLifetime
             ["Messaging:PublicBaseUrl"] = "http://localhost:8080",
         };
         Configure(settings);
+        _settings = settings;
 
         Service = new ServiceHost<MessagingApp>(settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
     }
+
+    private Dictionary<string, string?> _settings = [];
+
+    /// <summary>A second instance of the service on the same database and virtual host, competing with the first.</summary>
+    public ServiceHost<MessagingApp> StartAnotherInstance() => new ServiceHost<MessagingApp>(_settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
 
     /// <summary>
     /// A client for the role. Staff named no areas are given force-wide tokens (area "*"), as a token naming no area
