@@ -372,6 +372,28 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
     }
 
     [Fact]
+    public async Task an_administrator_erases_a_resident_who_asked_by_other_means_and_every_service_hears_of_it()
+    {
+        var sub = NewSub("byadmin");
+        var email = $"{sub}@example.com";
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: ["bulwell"], email: email))).EnsureSuccessStatusCode();
+        using var admin = f.As(Engagement.ServiceDefaults.Roles.Admin, "admin-dpo");
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/messaging/subscriptions/{sub}");
+        request.Headers.Add("X-Access-Reason", "erasure request received by letter");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(request)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await me.GetAsync("/api/messaging/subscriptions/me")).StatusCode);
+        Assert.Equal(0L, await PlaintextRowsAsync(email));
+        Assert.Equal("admin-dpo", await Scalar<string>(f, "select actor from messaging.audit_log where subject_id = @s and action = 'erase'", sub));
+        Assert.Equal("erasure request received by letter", await Scalar<string>(f, "select reason from messaging.audit_log where subject_id = @s and action = 'erase'", sub));
+        var published = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(f.Published.Of<C.ResidentErased>().Where(r => r.ResidentId == sub).ToList()),
+            m => m.Count > 0, what: "ResidentErased to be published");
+        Assert.Equal("admin-dpo", Assert.Single(published).ErasedBy);
+    }
+
+    [Fact]
     public async Task a_resident_who_comes_back_after_erasure_starts_afresh_under_a_new_key()
     {
         var sub = NewSub("back");
