@@ -4,7 +4,7 @@ using C = Engagement.Contracts;
 
 namespace Engagement.Messaging;
 
-/// <summary>What the relay publishes: AlertSent, AlertCompleted, ReplyReceived and AudienceCounted, with no personal data.</summary>
+/// <summary>What the relay publishes: AlertSent, AlertCompleted, ReplyReceived, AudienceCounted and ResidentErased, with no personal data.</summary>
 public static class PublicEvents
 {
     public static object? Map(IEvent e)
@@ -16,6 +16,7 @@ public static class PublicEvents
             AlertFinished f => new C.AlertCompleted(e.Id, e.Timestamp, f.AlertId, (int)f.Targeted, (int)f.Delivered, (int)f.Failed, (int)f.Suppressed,
                 f.DeliveredByChannel.ToDictionary(x => x.Key, x => (int)x.Value)),
             AudienceCounts.AudienceCounted => AudienceCounts.AudienceFeature.Map(e),
+            Subscriptions.SubscriberErased x => new C.ResidentErased(e.Id, e.Timestamp, x.SubscriberId, x.ErasedBy),
             _ => Replies.ReplyEvents.Map(e),
         };
     }

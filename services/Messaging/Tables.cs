@@ -123,5 +123,12 @@ public static class Tables
                 substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid
         $$;
         """,
+        """
+        -- A message is marked just before it is handed to SMTP or the SMS provider. A claimed row whose lease ran out
+        -- with the mark set has left, but its outcome was never recorded (the record failed, or the process died): it is
+        -- settled as delivered, unconfirmed, and never sent again. Sending it again is how residents got the same email
+        -- six times.
+        alter table {schema}.deliveries add column handed_over timestamptz;
+        """,
     ];
 }

@@ -43,25 +43,44 @@ public static class Messaging
                 cfg.ConfigureEndpoints(context);
             });
         });
-        // Start-up waits until the bus is connected and this service's queues and bindings exist: otherwise the relay
-        // (or anything else) can publish before a consumer's binding is there, and RabbitMQ drops the message.
+        // Start-up does not wait for the broker: a service started while RabbitMQ is down must start, say it is not
+        // ready (/health/ready carries MassTransit's bus check) and connect when the broker comes back. Waiting, with a
+        // start timeout, made the host exit after a minute ("Hosting failed to start") and stay down. Nothing may
+        // publish before this service's queues and bindings exist, or RabbitMQ drops the message: publishers wait for
+        // a healthy bus first (WaitUntilReadyAsync).
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
-            o.WaitUntilStarted = true;
-            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.WaitUntilStarted = false;
+            o.StartTimeout = null;
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddSingleton<IEventPublisher, BusEventPublisher>();
     }
 
     /// <summary>
+    /// Returns once the bus is connected and every receive endpoint of this service is bound, waiting as long as the
+    /// broker is away: a publish before then could be dropped for want of a binding, or fail and be retried blind.
+    /// </summary>
+    public static async Task WaitUntilReadyAsync(this IBusControl bus, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            await bus.WaitForHealthStatus(BusHealthStatus.Healthy, ct);
+            ct.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
     /// Publishes relay batches. Each message's id is its source event's id, and its span is parented on the trace that
     /// wrote the event, so the consumer's trace id is the one the original request had.
     /// </summary>
-    private sealed class BusEventPublisher(IBus bus, ActivitySource source) : IEventPublisher
+    private sealed class BusEventPublisher(IBusControl bus, ActivitySource source) : IEventPublisher
     {
         public async Task PublishAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
         {
+            // The relay's page waits here while the broker is away, and Marten keeps its checkpoint: nothing is skipped.
+            await bus.WaitUntilReadyAsync(ct);
             // Publisher confirms are on: each publish completes when the broker has the message. Up to 100 are in flight.
             foreach (var chunk in messages.Chunk(100))
             {

@@ -9,6 +9,7 @@ using Engagement.Surgeries.Retention;
 using Engagement.Surgeries.Scheduling;
 using JasperFx.Events.Projections;
 using Marten;
+using MassTransit;
 
 namespace Engagement.Surgeries;
 
@@ -33,6 +34,13 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(steps);
         steps.Add("surgeries", OfficerSlots.Migrations);
+    }
+
+    /// <summary>Consumers of other services' events.</summary>
+    public static void Consumers(IBusRegistrationConfigurator x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddSurgeries(this WebApplicationBuilder builder)

@@ -53,6 +53,9 @@ public sealed record SurgeryHeld(
 
 public sealed record BookerDetailsErased(Guid SurgeryId, IReadOnlyList<Guid> BookingIds, int RetentionDays);
 
+/// <summary>A resident was erased (ResidentErased from Messaging): their bookings' details here are crypto-shredded.</summary>
+public sealed record ResidentBookingsErased(Guid SurgeryId, IReadOnlyList<Guid> BookingIds, string ResidentId, string ErasedBy);
+
 public static class EventTypes
 {
     /// <summary>The aliases are what the event log stores; they outlive any rename of a type, so never change one.</summary>
@@ -69,6 +72,7 @@ public static class EventTypes
         options.Events.MapEventType<BookingPromoted>("booking_promoted");
         options.Events.MapEventType<SurgeryHeld>("surgery_held");
         options.Events.MapEventType<BookerDetailsErased>("booker_details_erased");
+        options.Events.MapEventType<ResidentBookingsErased>("resident_bookings_erased");
     }
 
     /// <summary>
@@ -87,6 +91,7 @@ public static class EventTypes
         projection.IncludeType<BookingPromoted>();
         projection.IncludeType<SurgeryHeld>();
         projection.IncludeType<BookerDetailsErased>();
+        projection.IncludeType<ResidentBookingsErased>();
         return projection;
     }
 }

@@ -4,7 +4,7 @@ using Engagement.Surgeries;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("engagement-surgeries");
 builder.AddMartenEventStore("surgeries", Config.ConfigureStore, Config.SchemaSteps, PublicEvents.Map);
-builder.AddMessaging();
+builder.AddMessaging(Config.Consumers);
 builder.AddSurgeries();
 
 var app = builder.Build();

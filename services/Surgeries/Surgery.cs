@@ -22,7 +22,8 @@ public enum BookingStatus
     Cancelled,
 }
 
-public sealed record SurgeryBooking(Guid BookingId, string ResidentId, BookingStatus Status, bool ConsentToHearBack = false);
+/// <summary>A place or a waitlist entry. DetailsErased: the booker's name, contact and needs are crypto-shredded.</summary>
+public sealed record SurgeryBooking(Guid BookingId, string ResidentId, BookingStatus Status, bool ConsentToHearBack = false, bool DetailsErased = false);
 
 /// <summary>
 /// An issue raised at the surgery. <c>RaisedBy</c> names the bookings of those who raised it; <c>RaiserIds</c> are the
@@ -98,6 +99,10 @@ public sealed record Surgery(
         BookingPromoted e => WithBooking(e.BookingId, BookingStatus.Confirmed),
         SurgeryHeld e => WithConsent(e.ConsentGivenAt ?? []) with { Status = SurgeryStatus.Held, Outcome = new Outcome(e.Attendance, e.IssuesRaised, e.Notes) },
         global::Engagement.Surgeries.BookerDetailsErased => this with { BookerDetailsErased = true },
+        ResidentBookingsErased e => this with
+        {
+            Bookings = Bookings.Select(b => e.BookingIds.Contains(b.BookingId) ? b with { DetailsErased = true } : b).ToImmutableList(),
+        },
         _ => this,
     };
 

@@ -55,7 +55,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first ({configuration}); {dll} is missing.");
     }
 
+    public bool HasExited => _process is null || _process.HasExited;
+
+    /// <summary>Starts the process and returns once it is ready (PostgreSQL and RabbitMQ reachable, queues bound).</summary>
     public async Task StartAsync()
+    {
+        await LaunchAsync();
+        await WaitForAsync("/health/ready", TimeSpan.FromSeconds(90), "the messaging process to become ready");
+    }
+
+    /// <summary>Starts the process and returns once it answers at all (<c>/health/live</c>), ready or not.</summary>
+    public async Task LaunchAsync()
     {
         var dll = Dll();
         var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -69,27 +79,40 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        await WaitForAsync("/health/live", TimeSpan.FromSeconds(90), "the messaging process to answer");
+    }
+
+    /// <summary>The status of a health endpoint now, or null while nothing answers.</summary>
+    public async Task<HttpStatusCode?> HealthAsync(string path)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return (await client.GetAsync(path)).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public string Output => string.Join('\n', _output);
+
+    public async Task WaitForAsync(string path, TimeSpan timeout, string what)
+    {
         await TestInfrastructure.EventuallyAsync(async () =>
         {
-            if (_process.HasExited)
+            if (HasExited)
             {
-                throw new InvalidOperationException($"The service exited with {_process.ExitCode} during start:\n{string.Join('\n', _output)}");
+                throw new InvalidOperationException($"The service exited with {_process!.ExitCode}:\n{Output}");
             }
 
-            try
-            {
-                return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-            catch (TaskCanceledException)
-            {
-                return false;
-            }
-        }, ok => ok, TimeSpan.FromSeconds(90), "the messaging process to become ready");
+            return await HealthAsync(path) == HttpStatusCode.OK;
+        }, ok => ok, timeout, what);
     }
 
     private void Keep(string? line)

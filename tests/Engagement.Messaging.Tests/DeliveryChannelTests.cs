@@ -11,18 +11,8 @@ namespace Engagement.Messaging.Tests;
 /// <summary>Email through the real SMTP server and SMS through the fake provider, end to end from subscription to delivery.</summary>
 public sealed class DeliveryChannelTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
-    /// <summary>A resident subscribed through the API, with a verified email (link followed) and a mobile number.</summary>
-    private async Task<(string Sub, string Email, string Phone)> SubscribeAsync(string prefix, string area, string interest)
-    {
-        var sub = NewSub(prefix);
-        var email = $"{sub}@example.com";
-        var phone = "07700 900" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var me = f.Resident(sub);
-        (await PutMe(me, Body(areas: [area], interests: [interest], email: email, phone: phone))).EnsureSuccessStatusCode();
-        var mail = (await MailsTo(f, email)).Single();
-        (await f.Anonymous().GetAsync(VerifyPath(mail.Text))).EnsureSuccessStatusCode();
-        return (sub, email, Engagement.Messaging.Subscriptions.SubscriptionRules.NormaliseMobile(phone)!);
-    }
+    private Task<(string Sub, string Email, string Phone)> SubscribeAsync(string prefix, string area, string interest) =>
+        SubscribeWithContactsAsync(f, prefix, area, interest);
 
     /// <summary>An alert to one area and interest, sent and waited for until every channel has finished.</summary>
     private async Task<JsonObject> AlertAndWaitAsync(string area, string interest, string subject)

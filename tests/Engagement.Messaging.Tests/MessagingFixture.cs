@@ -58,6 +58,7 @@ public class MessagingFixture : IAsyncLifetime
             ["Messaging:PublicBaseUrl"] = "http://localhost:8080",
         };
         Configure(settings);
+        _settings = settings;
 
         Service = new ServiceHost<MessagingApp>(settings, services =>
         {
@@ -65,6 +66,11 @@ public class MessagingFixture : IAsyncLifetime
             services.AddConsumeObserver(_ => Consumed);
         }).Start();
     }
+
+    private Dictionary<string, string?> _settings = [];
+
+    /// <summary>A second instance of the service on the same database and virtual host, competing with the first.</summary>
+    public ServiceHost<MessagingApp> StartAnotherInstance() => new ServiceHost<MessagingApp>(_settings, services => services.AddSingleton<TimeProvider>(Clock)).Start();
 
     /// <summary>
     /// A client for the role. Staff named no areas are given force-wide tokens (area "*"), as a token naming no area
@@ -124,7 +130,7 @@ public sealed class PublishedLog
 }
 
 public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>,
-    IConsumer<C.AudienceCounted>
+    IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>
 {
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {
@@ -136,4 +142,5 @@ public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>
     public Task Consume(ConsumeContext<C.AlertCompleted> context) => Record(context);
     public Task Consume(ConsumeContext<C.ReplyReceived> context) => Record(context);
     public Task Consume(ConsumeContext<C.AudienceCounted> context) => Record(context);
+    public Task Consume(ConsumeContext<C.ResidentErased> context) => Record(context);
 }

@@ -22,6 +22,7 @@ public sealed class SubscriptionRoleMatrixTests(MessagingFixture f) : IClassFixt
         { "GET", "/api/messaging/subscriptions/me", "resident" },
         { "PUT", "/api/messaging/subscriptions/me", "resident" },
         { "DELETE", "/api/messaging/subscriptions/me", "resident" },
+        { "DELETE", "/api/messaging/subscriptions/{m}", "admin" },
         { "POST", "/api/messaging/subscriptions/me/email/verification", "resident" },
         { "GET", "/api/messaging/inbox", "resident" },
         { "POST", "/api/messaging/inbox/{m}/read", "resident" },

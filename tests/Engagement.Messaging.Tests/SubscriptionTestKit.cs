@@ -10,6 +10,19 @@ internal static partial class SubscriptionTestKit
 {
     public static string NewSub(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
+    /// <summary>A resident subscribed through the API, with a verified email (link followed) and a mobile number.</summary>
+    public static async Task<(string Sub, string Email, string Phone)> SubscribeWithContactsAsync(MessagingFixture f, string prefix, string area, string interest)
+    {
+        var sub = NewSub(prefix);
+        var email = $"{sub}@example.com";
+        var phone = "07700 900" + Random.Shared.Next(100, 999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: [area], interests: [interest], email: email, phone: phone))).EnsureSuccessStatusCode();
+        var mail = (await MailsTo(f, email)).Single();
+        (await f.Anonymous().GetAsync(VerifyPath(mail.Text))).EnsureSuccessStatusCode();
+        return (sub, email, Subscriptions.SubscriptionRules.NormaliseMobile(phone)!);
+    }
+
     public static JsonObject Body(string? postcode = null, string[]? areas = null, string[]? interests = null, string? email = null, string? phone = null,
         string? language = null, (string Start, string End)? quiet = null)
     {

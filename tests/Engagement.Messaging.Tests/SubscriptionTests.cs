@@ -8,7 +8,9 @@ using Engagement.Messaging.Inbox;
 using Engagement.Messaging.Subscriptions;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Engagement.Testing;
 using static Engagement.Messaging.Tests.SubscriptionTestKit;
+using C = Engagement.Contracts;
 
 namespace Engagement.Messaging.Tests;
 
@@ -359,6 +361,36 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
         Assert.All(after.Select(e => e.Data).OfType<PhoneNumberGiven>(), e => Assert.Null(e.Phone));
         Assert.Empty(await SubscriberContacts.LoadAsync(Store, [sub], CancellationToken.None));
         Assert.Equal("erase", await Scalar<string>(f, "select action from messaging.audit_log where subject_id = @s order by id desc limit 1", sub));
+
+        // Every other service that holds the resident's data hears of it: ResidentErased, through the relay, with no personal data.
+        var published = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(f.Published.Messages.Where(m => m.Message is C.ResidentErased r && r.ResidentId == sub).ToList()),
+            m => m.Count > 0, what: "ResidentErased to be published");
+        var message = Assert.Single(published);
+        Assert.Equal(after[^1].Id, message.MessageId);
+        Assert.Equal(sub, ((C.ResidentErased)message.Message).ErasedBy);
+        Assert.DoesNotContain(email, message.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task an_administrator_erases_a_resident_who_asked_by_other_means_and_every_service_hears_of_it()
+    {
+        var sub = NewSub("byadmin");
+        var email = $"{sub}@example.com";
+        using var me = f.Resident(sub);
+        (await PutMe(me, Body(areas: ["bulwell"], email: email))).EnsureSuccessStatusCode();
+        using var admin = f.As(Engagement.ServiceDefaults.Roles.Admin, "admin-dpo");
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/messaging/subscriptions/{sub}");
+        request.Headers.Add("X-Access-Reason", "erasure request received by letter");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(request)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await me.GetAsync("/api/messaging/subscriptions/me")).StatusCode);
+        Assert.Equal(0L, await PlaintextRowsAsync(email));
+        Assert.Equal("admin-dpo", await Scalar<string>(f, "select actor from messaging.audit_log where subject_id = @s and action = 'erase'", sub));
+        Assert.Equal("erasure request received by letter", await Scalar<string>(f, "select reason from messaging.audit_log where subject_id = @s and action = 'erase'", sub));
+        var published = await TestInfrastructure.EventuallyAsync(() => Task.FromResult(f.Published.Of<C.ResidentErased>().Where(r => r.ResidentId == sub).ToList()),
+            m => m.Count > 0, what: "ResidentErased to be published");
+        Assert.Equal("admin-dpo", Assert.Single(published).ErasedBy);
     }
 
     [Fact]

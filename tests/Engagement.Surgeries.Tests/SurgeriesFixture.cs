@@ -87,6 +87,10 @@ public sealed class SurgeriesFixture : IAsyncLifetime
 
     public Task<T> ScalarAsync<T>(string sql) => TestInfrastructure.ScalarAsync<T>(ConnectionString, sql);
 
+    /// <summary>Publishes a message as another service's relay would, over the real broker: its message id is its event id.</summary>
+    public Task PublishAsync<T>(T message) where T : class, C.IIntegrationEvent =>
+        _listener!.Services.GetRequiredService<IBus>().Publish(message, ctx => ctx.MessageId = message.EventId);
+
     public async Task DisposeAsync()
     {
         await Service.DisposeAsync();

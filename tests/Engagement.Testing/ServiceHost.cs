@@ -36,6 +36,12 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        // The service starts without waiting for the broker; a test starts once its queues are bound, as before.
+        if (Services.GetService<MassTransit.IBusControl>() is { } bus)
+        {
+            TestBus.WaitUntilReadyAsync(bus).GetAwaiter().GetResult();
+        }
+
         return this;
     }
 

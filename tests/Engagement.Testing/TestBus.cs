@@ -14,15 +14,25 @@ namespace Engagement.Testing;
 /// </summary>
 public static class TestBus
 {
-    public static async Task<IHost> StartAsync(string virtualHost, Action<IBusRegistrationConfigurator> consumers, Action<IServiceCollection>? services = null)
+    /// <param name="broker">Other RabbitMq settings (a private node's port and user), for tests that bring their own broker.</param>
+    public static async Task<IHost> StartAsync(string virtualHost, Action<IBusRegistrationConfigurator> consumers, Action<IServiceCollection>? services = null,
+        IReadOnlyDictionary<string, string?>? broker = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RabbitMq:VirtualHost"] = virtualHost });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(broker ?? new Dictionary<string, string?>()) { ["RabbitMq:VirtualHost"] = virtualHost });
         builder.Services.AddSingleton(new ActivitySource("engage-tests"));
         builder.AddMessaging(consumers);
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
+        await WaitUntilReadyAsync(host.Services.GetRequiredService<IBusControl>());
         return host;
+    }
+
+    /// <summary>Hosts start without waiting for the broker; tests wait until the bus's queues are bound.</summary>
+    public static async Task WaitUntilReadyAsync(IBusControl bus)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await bus.WaitUntilReadyAsync(timeout.Token);
     }
 }

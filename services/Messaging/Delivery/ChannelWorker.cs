@@ -11,15 +11,14 @@ namespace Engagement.Messaging.Delivery;
 
 /// <summary>
 /// Sends the pending email or SMS deliveries of every alert. Instances compete for rows with SKIP LOCKED; a claimed
-/// row carries a lease, so rows claimed by an instance that died are taken again when the lease runs out. Each
-/// channel has its own rate limit (<c>Email:PerSecond</c>, <c>Sms:PerSecond</c>), and a failed send is retried with
-/// backoff up to <c>Messaging:MaxAttempts</c> before it is recorded as failed with its reason.
+/// row carries a lease (<c>Messaging:LeaseSeconds</c>, 120), so rows claimed by an instance that died are taken again
+/// when the lease runs out, unless they had already been handed to the provider: those are settled, not sent again.
+/// Each channel has its own rate limit (<c>Email:PerSecond</c>, <c>Sms:PerSecond</c>), and a failed send is retried
+/// with backoff up to <c>Messaging:MaxAttempts</c> before it is recorded as failed with its reason.
 /// </summary>
 public abstract partial class ChannelWorker(string channel, IDocumentStore store, EventStoreSettings settings, AlertContentCache contents, Dispatcher dispatcher,
     LinkTokens links, IConfiguration configuration, ILogger logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
     /// <summary>Outcomes of sends the database has not taken yet; one worker loop, so no locking.</summary>
     private readonly List<AlertCounters.Outcome> _unrecorded = [];
 
@@ -54,6 +53,8 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
         }
     }
 
+    private TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("Messaging:LeaseSeconds", 120));
+
     private int PerSecond => configuration.GetValue(channel == Channel.Email ? "Email:PerSecond" : "Sms:PerSecond", channel == Channel.Email ? 50 : 20);
 
     private async Task<int> RunOnceAsync(RateLimiter limiter, CancellationToken ct)
@@ -64,14 +65,15 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
             throw new InvalidOperationException("Outcomes of earlier sends are not recorded yet; nothing more is claimed until they are.");
         }
 
+        var settled = await SettleUnconfirmedAsync(ct);
         var s = settings.Schema;
         var claimed = new List<(Guid Alert, string Recipient, int Attempts, string Language)>();
         await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand(
             $"""
-            update {s}.deliveries d set status = 'sending', attempts = d.attempts + 1, next_attempt = now() + @lease, updated = now()
+            update {s}.deliveries d set status = 'sending', attempts = d.attempts + 1, next_attempt = now() + @lease, updated = now(), handed_over = null
             from (select alert_id, recipient_id from {s}.deliveries
-                  where channel = @c and ((status = 'pending' and (next_attempt is null or next_attempt <= now())) or (status = 'sending' and next_attempt <= now()))
+                  where channel = @c and ((status = 'pending' and (next_attempt is null or next_attempt <= now())) or (status = 'sending' and next_attempt <= now() and handed_over is null))
                   order by updated limit 50 for update skip locked) x
             where d.alert_id = x.alert_id and d.recipient_id = x.recipient_id and d.channel = @c
             returning d.alert_id, d.recipient_id, d.attempts, coalesce(d.language, 'en')
@@ -88,7 +90,7 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
 
         if (claimed.Count == 0)
         {
-            return 0;
+            return settled;
         }
 
         var residents = claimed.Where(c => !c.Recipient.StartsWith("kin:", StringComparison.Ordinal)).Select(c => c.Recipient).Distinct().ToList();
@@ -112,6 +114,7 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
             }
 
             using var lease = await limiter.AcquireAsync(1, ct);
+            await MarkHandedOverAsync(c.Alert, c.Recipient, ct);
             AlertCounters.Outcome outcome;
             try
             {
@@ -169,6 +172,64 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
     }
 
     /// <summary>
+    /// Marks a claimed row as handed to the provider, just before it is. If this fails, nothing has left: the row is
+    /// claimed and sent again once its lease runs out. If it succeeds, the row is never sent again whatever follows.
+    /// </summary>
+    private async Task MarkHandedOverAsync(Guid alert, string recipient, CancellationToken ct)
+    {
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(
+            $"update {settings.Schema}.deliveries set handed_over = now() where alert_id = @a and recipient_id = @r and channel = @c and status = 'sending'", conn);
+        cmd.Parameters.AddWithValue("a", alert);
+        cmd.Parameters.AddWithValue("r", recipient);
+        cmd.Parameters.AddWithValue("c", channel);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Rows handed to the provider whose lease ran out with no outcome recorded (the record failed, or the instance
+    /// died after the send) are recorded as delivered, unconfirmed, with their counters: a message that left is
+    /// recorded as sent, and a resident never gets it twice.
+    /// </summary>
+    private async Task<int> SettleUnconfirmedAsync(CancellationToken ct)
+    {
+        var s = settings.Schema;
+        var outcomes = new List<AlertCounters.Outcome>();
+        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand(
+            $"""
+            select alert_id, recipient_id, handed_over from {s}.deliveries
+            where channel = @c and status = 'sending' and handed_over is not null and next_attempt <= now()
+            limit 500 for update skip locked
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("c", channel);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                outcomes.Add(new(r.GetGuid(0), r.GetString(1), Deliveries.Delivered,
+                    $"unconfirmed: handed to the {channel} provider at {r.GetFieldValue<DateTimeOffset>(2):O}; its outcome was not recorded before the lease ran out", null));
+            }
+        }
+
+        if (outcomes.Count == 0)
+        {
+            return 0;
+        }
+
+        await AlertCounters.RecordAsync(conn, tx, s, channel, outcomes, ct);
+        await tx.CommitAsync(ct);
+        LogSettled(logger, channel, outcomes.Count);
+        foreach (var alertId in outcomes.Select(o => o.Alert).Distinct())
+        {
+            await dispatcher.TryFinishAsync(alertId, ct);
+        }
+
+        return outcomes.Count;
+    }
+
+    /// <summary>
     /// Records one send's outcome at once, in its own statement: a message that left is recorded as sent whatever
     /// happens to its neighbours in the batch. If the database refuses it now, it is kept and recorded before the next
     /// claim, well inside the lease, so the message is not sent again.
@@ -198,6 +259,9 @@ public abstract partial class ChannelWorker(string channel, IDocumentStore store
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Channel} outcome for alert {AlertId} could not be recorded yet; it is kept and recorded before the next claim")]
     private static partial void LogUnrecorded(ILogger logger, string channel, Guid alertId, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} {Channel} messages had left with no outcome recorded before their lease ran out; recorded as delivered, unconfirmed, and not sent again")]
+    private static partial void LogSettled(ILogger logger, string channel, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The {Channel} channel worker failed; it will try again")]
     private static partial void LogFailed(ILogger logger, string channel, Exception e);

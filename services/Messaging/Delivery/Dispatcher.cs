@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Engagement.MartenAdditions;
 using Engagement.Messaging.Alerts;
+using Engagement.ServiceDefaults;
 using Marten;
 using MassTransit;
 using Npgsql;
@@ -30,7 +31,7 @@ public sealed class AlertContentCache(IDocumentStore store)
 /// AlertDispatched; the batches are then published to RabbitMQ. A sweep catches what a crash left behind: approved
 /// alerts not yet cut, batches committed but never published, and alerts whose last work finished without completing.
 /// </summary>
-public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings settings, IBus bus, IConfiguration configuration, ILogger<Dispatcher> logger)
+public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings settings, IBusControl bus, IConfiguration configuration, ILogger<Dispatcher> logger)
     : BackgroundService
 {
     private readonly Channel<Guid> _wake = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
@@ -128,6 +129,11 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
             {
                 pending.Add((r.GetGuid(0), r.GetInt32(1)));
             }
+        }
+
+        if (pending.Count > 0)
+        {
+            await bus.WaitUntilReadyAsync(ct);
         }
 
         foreach (var chunk in pending.Chunk(200))

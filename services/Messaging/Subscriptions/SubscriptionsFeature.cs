@@ -34,6 +34,8 @@ public static class SubscriptionsFeature
             .WithSummary("Subscribe, or replace your subscription: postcode and/or areas, interests, email (verified by link), UK mobile, language, quiet hours. If-Match optional.");
         me.MapDelete("", EraseSubscriber.Handle).WithSummary("Erase yourself: your personal data is crypto-shredded and your rows deleted.");
         me.MapPost("/email/verification", SetSubscription.ResendVerification).WithSummary("Send a new verification link to your unverified email address.");
+        api.MapDelete("/subscriptions/{subscriberId}", EraseSubscriber.ForResident).RequireAuthorization(Roles.Admin)
+            .WithSummary("Erase a resident who asked by other means (X-Access-Reason for the audit log); every service erases them too.");
 
         // Links in emails and texts: no sign-in, the signed token is the authority. The gateway lists both as public.
         api.MapGet("/subscriptions/verify-email", VerifyEmail.Handle).AllowAnonymous().WithSummary("Follow an email verification link.");

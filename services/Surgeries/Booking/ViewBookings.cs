@@ -13,7 +13,7 @@ public sealed record ResidentBooking(
     Guid BookingId, Guid SurgeryId, string ResidentId, BookingStatus Status,
     [property: PersonalData] string? Name, [property: PersonalData] string? Contact, [property: PersonalData] string? Needs) : IBookerDetails;
 
-/// <summary>Bookers' details are shown only to the booker and the hosting team; null once erased after the retention period.</summary>
+/// <summary>Bookers' details are shown only to the booker and the hosting team; null once erased (after the retention period, or with the resident).</summary>
 public sealed record BookingDetails(
     Guid BookingId, Guid SurgeryId, string ResidentId, string Status, int? WaitlistPosition, string? Name, string? Contact, string? Needs, bool DetailsErased,
     bool ConsentToHearBack);
@@ -36,7 +36,7 @@ public static class ViewBookings
                 _ => (null, null, null),
             };
             return new BookingDetails(b.BookingId, s.Id, b.ResidentId, b.Status.ToString().ToLowerInvariant(), s.WaitlistPosition(b.BookingId),
-                name, contact, needs, s.BookerDetailsErased, b.ConsentToHearBack);
+                name, contact, needs, s.BookerDetailsErased || b.DetailsErased, b.ConsentToHearBack);
         }).ToList();
     }
 
