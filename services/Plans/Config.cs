@@ -85,6 +85,9 @@ public static class Config
         api.MapPost("/priorities/imports/survey", ImportSurvey.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
             .Accepts<string>("text/csv")
             .WithSummary("Import survey answers as CSV (respondent_area,issue_category,free_text,date): each row a candidate issue; the same file again counts nothing twice.");
+        api.MapPost("/priorities/imports/{source}", ImportSurvey.HandleExtract).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+            .Accepts<string>("text/csv")
+            .WithSummary("Import partner referrals (source partner) or crime or ASB extracts (crime, asb) as CSV (area,issue_category,summary,date,reference): each record a candidate issue, counted once by its reference.");
         api.MapPost("/priorities/{id:guid}/assessment", AssessPriority.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
             .WithSummary("Score the priority on every threat, risk and harm dimension in force (MoRiLE's by default), 0 to Plans:Ranking:ScaleMax. Takes If-Match.");
         api.MapPost("/priorities/{id:guid}/adopt", ChoosePriority.HandleAdopt).RequireRoles(Roles.Neighbourhood)

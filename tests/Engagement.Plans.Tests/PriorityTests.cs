@@ -23,11 +23,37 @@ public sealed class PriorityTests(PlansFixture fx) : IClassFixture<PlansFixture>
     private async Task<JsonArray> EventuallyAsync(HttpClient client, string area, Func<JsonArray, bool> done) =>
         await TestInfrastructure.EventuallyAsync(() => PrioritiesAsync(client, area), done, what: $"{area}'s priorities");
 
-    private async Task<HttpResponseMessage> ImportAsync(HttpClient client, string csv)
+    private async Task<HttpResponseMessage> ImportAsync(HttpClient client, string csv, string source = "survey")
     {
         using var content = new StringContent(csv, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return await client.PostAsync("/api/plans/priorities/imports/survey", content);
+        return await client.PostAsync($"/api/plans/priorities/imports/{source}", content);
+    }
+
+    [Fact]
+    public async Task crime_and_partner_extracts_add_candidates_counting_each_record_once_by_its_reference()
+    {
+        using var analyst = fx.As(Roles.Analyst, "sherwood");
+        const string header = "area,issue_category,summary,date,reference\n";
+        using var crime = await ImportAsync(analyst, header + "sherwood,burglary,Sheds entered on Haydn Road,2026-10-01,CR-1001\nsherwood,burglary,Garage entered,2026-10-05,CR-1002\n", "crime");
+        Assert.Equal(HttpStatusCode.OK, crime.StatusCode);
+        Assert.Equal(1, (await crime.BodyAsync())["raised"]!.GetValue<int>());
+        // The next extract overlaps the last: CR-1002 again and one new record.
+        using var next = await ImportAsync(analyst, header + "sherwood,burglary,Garage entered,2026-10-05,CR-1002\nsherwood,burglary,Shed entered,2026-10-09,CR-1003\n", "crime");
+        var report = await next.BodyAsync();
+        Assert.Equal((1, 1), (report["mentioned"]!.GetValue<int>(), report["alreadyCounted"]!.GetValue<int>()));
+        using var partner = await ImportAsync(analyst, header + "sherwood,burglary,Housing association reports break-ins to bin stores,2026-10-10,NCH-77\n", "partner");
+        Assert.Equal(HttpStatusCode.OK, partner.StatusCode);
+        var burglary = (await PrioritiesAsync(analyst, "sherwood")).Single(p => p!["category"]!.GetValue<string>() == "burglary")!;
+        Assert.Equal(4, burglary["mentions"]!.GetValue<int>());
+        Assert.Equal(["crime", "partner"], burglary["sources"]!.AsArray().Select(x => x!.GetValue<string>()).Order());
+
+        using var bad = await ImportAsync(analyst, header + "sherwood,asb,Noise,2026-10-01,\n", "asb");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.NotNull((await bad.BodyAsync())["errors"]!["line 2, column 5"]);
+        using var survey = await ImportAsync(analyst, header + "sherwood,asb,Noise,2026-10-01,X-1\n", "survey");
+        Assert.Equal(HttpStatusCode.BadRequest, survey.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ImportAsync(analyst, header, "gossip")).StatusCode);
     }
 
     [Fact]

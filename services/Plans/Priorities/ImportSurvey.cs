@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Engagement.Plans.Priorities;
 
-public sealed record SurveyRow(int Line, string Area, string Category, string FreeText, DateOnly Date);
+/// <param name="Reference">The record's own reference at its source (an extract's fifth column); null for a survey.</param>
+public sealed record SurveyRow(int Line, string Area, string Category, string FreeText, DateOnly Date, string? Reference = null);
 
 public sealed record SurveyImported(int Rows, int Raised, int Mentioned, int AlreadyCounted);
 
@@ -23,16 +24,26 @@ public static class ImportSurvey
 {
     public const string Header = "respondent_area,issue_category,free_text,date";
 
+    /// <summary>
+    /// Partner referrals and crime and ASB extracts: one issue per record, with the record's reference at its source, so an
+    /// extract that overlaps the last one counts each record once.
+    /// </summary>
+    public const string ExtractHeader = "area,issue_category,summary,date,reference";
+
+    public static readonly string[] ExtractSources = ["partner", "crime", "asb"];
+
     /// <summary>Every row, or every problem with the file at once, each as "line N, column C".</summary>
-    public static IReadOnlyList<SurveyRow> Parse(string text, AreaDirectory areas)
+    public static IReadOnlyList<SurveyRow> Parse(string text, AreaDirectory areas, string header = Header)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(areas);
+        ArgumentNullException.ThrowIfNull(header);
         var errors = new FieldErrors();
+        var columns = header.Split(',').Length;
         var records = Records(text.TrimStart('\uFEFF')).ToList();
-        if (records.Count == 0 || !string.Equals(string.Join(',', records[0].Fields.Select(f => f.Trim())), Header, StringComparison.OrdinalIgnoreCase))
+        if (records.Count == 0 || !string.Equals(string.Join(',', records[0].Fields.Select(f => f.Trim())), header, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add("line 1", $"The first line must be the header {Header}.");
+            errors.Add("line 1", $"The first line must be the header {header}.");
             errors.ThrowIfAny();
         }
 
@@ -44,9 +55,9 @@ public static class ImportSurvey
                 continue;
             }
 
-            if (fields.Count != 4)
+            if (fields.Count != columns)
             {
-                errors.Add($"line {line}", $"Expected 4 columns, found {fields.Count}.");
+                errors.Add($"line {line}", $"Expected {columns} columns, found {fields.Count}.");
                 continue;
             }
 
@@ -73,7 +84,17 @@ public static class ImportSurvey
                 errors.Add($"line {line}, column 4", "A date as YYYY-MM-DD.");
             }
 
-            rows.Add(new SurveyRow(line, area, category, freeText, date));
+            string? reference = null;
+            if (columns == 5)
+            {
+                reference = fields[4].Trim();
+                if (reference.Length is 0 or > 100)
+                {
+                    errors.Add($"line {line}, column 5", "The record's reference at its source, 1 to 100 characters.");
+                }
+            }
+
+            rows.Add(new SurveyRow(line, area, category, freeText, date, reference));
         }
 
         errors.ThrowIfAny();
@@ -140,7 +161,18 @@ public static class ImportSurvey
         }
     }
 
-    public static async Task<Ok<SurveyImported>> Handle(HttpRequest request, ClaimsPrincipal user, IDocumentStore store, AreaDirectory areas, CancellationToken ct)
+    public static Task<Ok<SurveyImported>> Handle(HttpRequest request, ClaimsPrincipal user, IDocumentStore store, AreaDirectory areas, CancellationToken ct) =>
+        ImportAsync("survey", request, user, store, areas, ct);
+
+    /// <summary><c>POST /api/plans/priorities/imports/{partner|crime|asb}</c>: an extract in <see cref="ExtractHeader"/>'s layout.</summary>
+    public static Task<Ok<SurveyImported>> HandleExtract(string source, HttpRequest request, ClaimsPrincipal user, IDocumentStore store, AreaDirectory areas,
+        CancellationToken ct) =>
+        ExtractSources.Contains(source, StringComparer.Ordinal)
+            ? ImportAsync(source, request, user, store, areas, ct)
+            : throw new NotFoundException("Import source", source);
+
+    private static async Task<Ok<SurveyImported>> ImportAsync(string source, HttpRequest request, ClaimsPrincipal user, IDocumentStore store, AreaDirectory areas,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var buffer = new MemoryStream();
@@ -156,7 +188,7 @@ public static class ImportSurvey
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["body"] = ["The file must be UTF-8 text."] });
         }
 
-        var rows = Parse(text, areas);
+        var rows = Parse(text, areas, source == "survey" ? Header : ExtractHeader);
         foreach (var area in rows.Select(r => r.Area).Distinct())
         {
             user.RequireArea(area);
@@ -164,7 +196,8 @@ public static class ImportSurvey
 
         var file = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
         var candidates = rows.Select(r => new Candidate(r.Area, r.Category,
-            new Mention("survey", $"survey:{file}:{r.Line}", r.FreeText, London.At(r.Date, TimeOnly.MinValue), []))).ToList();
+            new Mention(source, r.Reference is { } reference ? $"{source}:{reference}" : $"{source}:{file}:{r.Line}", r.FreeText,
+                London.At(r.Date, TimeOnly.MinValue), []))).ToList();
         var (raised, mentioned) = await CommandPath.RunAsync(store, (session, t) => RaisePriority.AppendAsync(session, candidates, t), user.SubjectId(), ct);
         return TypedResults.Ok(new SurveyImported(rows.Count, raised, mentioned, rows.Count - raised - mentioned));
     }
