@@ -87,6 +87,8 @@ public static class Config
         api.MapGet("/replies", Replies.ReplyEvents.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Replies with their 72-hour clocks; overdue=true lists the breaches. Audited.");
         api.MapPost("/replies/{replyId:guid}/answer", Replies.ReplyEvents.Answer).RequireRoles(Roles.Communications, Roles.Neighbourhood);
+        api.MapPost("/replies/{replyId:guid}/issue", Replies.MarkAsIssue.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Pass a reply to Plans as an issue of its area (category, and a summary without personal data); the resident becomes its raiser and hears what was done. Once per reply; audited.");
         return app;
     }
 }

@@ -29,6 +29,7 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(x);
         x.AddConsumer<SurgeryHeldConsumer, SurgeryHeldConsumerDefinition>();
+        x.AddConsumer<ReplyIssueConsumer, ReplyIssueConsumerDefinition>();
         x.AddConsumer<Activities.SurgeryActivityConsumer, Activities.SurgeryActivityConsumerDefinition>();
         x.AddConsumer<Activities.AlertActivityConsumer, Activities.AlertActivityConsumerDefinition>();
         x.AddConsumer<Evaluation.ProfileRefreshedConsumer, Evaluation.ProfileRefreshedConsumerDefinition>();

@@ -174,6 +174,37 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
     }
 
     [Fact]
+    public async Task staff_pass_a_reply_to_plans_as_an_issue_once_with_the_resident_as_raiser_and_none_of_their_words()
+    {
+        var alert = await AlertToAsync("bestwood", "bw-", 1);
+        using var resident = f.Resident("bw-1");
+        var reply = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "Cars race up and down Arnold Road every night after ten." });
+        var replyId = (await reply.BodyAsync())["replyId"]!.GetValue<string>();
+
+        using var elsewhere = f.As(Roles.Neighbourhood, "pcso-aspley", "aspley");
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await elsewhere.PostAsJsonAsync($"/api/messaging/replies/{replyId}/issue", new { category = "road safety", summary = "Speeding at night" })).StatusCode);
+        using var team = f.As(Roles.Neighbourhood, "pcso-bw", "bestwood");
+        var bad = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/issue", new { category = "road<safety>", summary = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["category", "summary"], (await bad.BodyAsync())["errors"]!.AsObject().Select(e => e.Key).Order());
+        var marked = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/issue", new { category = "road safety", summary = "Speeding on Arnold Road at night" });
+        Assert.Equal(HttpStatusCode.Created, marked.StatusCode);
+        var again = await team.PostAsJsonAsync($"/api/messaging/replies/{replyId}/issue", new { category = "road safety", summary = "Speeding" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        var published = await TestInfrastructure.EventuallyAsync(
+            () => Task.FromResult(f.Published.Messages.Where(m => m.Message is C.ReplyRaisedAsIssue).ToList()), l => l.Count > 0, what: "ReplyRaisedAsIssue");
+        var (messageId, message, json) = Assert.Single(published);
+        var issue = (C.ReplyRaisedAsIssue)message;
+        Assert.Equal((Guid.Parse(replyId), "bestwood", "road safety", "Speeding on Arnold Road at night", "bw-1"),
+            (issue.ReplyId, issue.AreaCode, issue.Category, issue.Summary, issue.RaiserId));
+        Assert.Equal(issue.EventId, messageId);
+        Assert.DoesNotContain("every night after ten", json, StringComparison.Ordinal);
+        Assert.Equal(1L, await f.ScalarAsync<long>($"select count(*) from messaging.audit_log where action = 'disclose' and subject_type = 'reply' and subject_id = '{replyId}'"));
+    }
+
+    [Fact]
     public async Task a_resident_who_comes_back_after_erasure_can_reply_to_an_alert_and_be_answered()
     {
         var sub = NewSub("back-reply");

@@ -130,7 +130,7 @@ public sealed class PublishedLog
 }
 
 public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>,
-    IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>
+    IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>, IConsumer<C.ReplyRaisedAsIssue>
 {
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {
@@ -142,5 +142,6 @@ public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>
     public Task Consume(ConsumeContext<C.AlertCompleted> context) => Record(context);
     public Task Consume(ConsumeContext<C.ReplyReceived> context) => Record(context);
     public Task Consume(ConsumeContext<C.AudienceCounted> context) => Record(context);
+    public Task Consume(ConsumeContext<C.ReplyRaisedAsIssue> context) => Record(context);
     public Task Consume(ConsumeContext<C.ResidentErased> context) => Record(context);
 }

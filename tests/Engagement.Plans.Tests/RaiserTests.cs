@@ -130,4 +130,20 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
         HttpClient ClientFor(string role) => role == RoleMatrix.Anonymous ? fx.Anonymous() : fx.As(role, AreaScope.ForceWide);
         await RoleMatrix.AssertAsync(ClientFor, "GET", "/api/plans/raised", "resident admin");
     }
+
+    [Fact]
+    public async Task a_reply_passed_on_as_an_issue_is_a_candidate_raised_by_the_resident_who_replied_counted_once()
+    {
+        var issue = new C.ReplyRaisedAsIssue(Guid.CreateVersion7(), fx.Clock.GetUtcNow(), Guid.NewGuid(), "bulwell", "Road safety", "Speeding on Highbury Road at night", "bw-dee");
+        await fx.Bus.Publish(issue, ctx => ctx.MessageId = issue.EventId);
+        await fx.Bus.Publish(issue, ctx => ctx.MessageId = issue.EventId);
+        await fx.Consumed.WaitForAsync(issue.EventId, 2, Priorities.ReplyIssueConsumer.Name);
+
+        var raised = Assert.Single(await RaisedAsync("bw-dee"));
+        Assert.Equal("road-safety", raised!["category"]!.GetValue<string>());
+        using var officer = fx.Officer("bulwell");
+        var priority = (await (await officer.GetAsync("/api/plans/priorities?area=bulwell")).ArrayAsync()).Single(p => p!["category"]!.GetValue<string>() == "road-safety")!;
+        Assert.Equal(1, priority["mentions"]!.GetValue<int>());
+        Assert.Equal(["reply"], priority["sources"]!.AsArray().Select(x => x!.GetValue<string>()));
+    }
 }

@@ -60,13 +60,14 @@ public static partial class ReplyEvents
         ArgumentNullException.ThrowIfNull(options);
         options.Events.MapEventType<ReplyPosted>("reply_posted");
         options.Events.MapEventType<ReplyAnswered>("reply_answered");
+        MarkAsIssue.Register(options);
         // Written by the handlers beside the events: its clock starts when the reply arrives, which no event records.
         options.Schema.For<ReplyDocument>().Identity(d => d.ReplyId).DocumentAlias("reply");
     }
 
     public static object? Map(IEvent e) => e?.Data is ReplyPosted r
         ? new C.ReplyReceived(e.Id, e.Timestamp, r.AlertId, r.ReplyId, r.AreaCode, r.Category, r.Urgent)
-        : null;
+        : e is null ? null : MarkAsIssue.Map(e);
 
     public static string StreamId(Guid id) => $"reply-{id}";
 
