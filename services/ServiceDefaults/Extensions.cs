@@ -18,7 +18,7 @@ public static class Extensions
         builder.Services.AddProblemResponses();
         builder.AddEngagementAuth();
         builder.Services.AddHealthChecks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocs(serviceName);
         builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
         {
