@@ -119,6 +119,7 @@ public static class Gateway
         app.UseServiceDefaults();
         app.UseRateLimiter();
         app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
+        app.MapApiReference();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(BodyLimit.ApplyRouteLimit);
