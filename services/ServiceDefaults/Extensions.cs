@@ -69,11 +69,16 @@ public static class Extensions
         app.UseRouting();
         app.UseInputRules();
         // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
-        app.Use(async (context, next) =>
+        // Only where there is a store to read keys from: the gateway has none, and paid for it on every request.
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(Marten.IDocumentStore)) == true)
         {
-            using var scope = PersonalDataScope.Begin();
-            await next(context);
-        });
+            app.Use(async (context, next) =>
+            {
+                using var scope = PersonalDataScope.Begin();
+                await next(context);
+            });
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
