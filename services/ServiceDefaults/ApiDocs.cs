@@ -73,7 +73,6 @@ public static partial class ApiDocs
         document.Info.Description =
             $"The {name} service, reached through the gateway at /api/{name}. Sign in with a bearer token (`./engage token`); " +
             "errors are application/problem+json (RFC 9457) with a stable `type`, and field errors under `errors`.";
-        document.Info.License = new OpenApiLicense { Name = "Open Government Licence v3.0", Url = new Uri("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/") };
         document.Servers = [new OpenApiServer { Url = gateway, Description = "The gateway" }];
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
