@@ -27,6 +27,19 @@ public static partial class ApiDocs
     public const string ValidationProblemSchema = "ValidationProblemDetails";
     public const string ProblemJson = "application/problem+json";
 
+    /// <summary>The tag of what every service answers (MapDefaultEndpoints).</summary>
+    public const string ServiceTag = "Service";
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        [ServiceTag] = "What every service answers: the areas, its personal-data audit log (admin) and how far its projections and relay are behind (admin).",
+        ["Surgeries"] = "Beat surgeries: listings and calendar feeds for anyone; scheduling, series, bookings, waitlists and outcomes.",
+        ["Messaging"] = "Alerts to residents and key individuals, residents' subscriptions and inboxes, replies and their 72-hour clock.",
+        ["Key Individual Network"] = "The register of key individuals; every read states a reason, and every read and change is audited.",
+        ["Profiles"] = "Census imports, community profiles per area, named communities and their channel evidence, versions, emerging communities.",
+        ["Plans"] = "Engagement plans and their objectives; priorities from surgeries and surveys, ranked, adopted, actioned and closed.",
+    };
+
     /// <summary>Where clients reach every service: the gateway, <c>Gateway:PublicUrl</c>.</summary>
     public static string GatewayUrl(IConfiguration configuration) =>
         (configuration?["Gateway:PublicUrl"] is { Length: > 0 } url ? url : "http://127.0.0.1:8080").TrimEnd('/');
@@ -74,6 +87,14 @@ public static partial class ApiDocs
             $"The {name} service, reached through the gateway at /api/{name}. Sign in with a bearer token (`./engage token`); " +
             "errors are application/problem+json (RFC 9457) with a stable `type`, and field errors under `errors`.";
         document.Servers = [new OpenApiServer { Url = gateway, Description = "The gateway" }];
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            if (tag.Name is { } tagName && TagDescriptions.TryGetValue(tagName, out var text))
+            {
+                tag.Description ??= text;
+            }
+        }
+
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme

@@ -93,7 +93,7 @@ public static class Extensions
         app.MapOpenApi().AllowAnonymous();
         app.MapAnonymousRoutes(apiPrefix);
 
-        var api = app.MapGroup(apiPrefix);
+        var api = app.MapGroup(apiPrefix).WithTags(ApiDocs.ServiceTag);
         api.MapGet("/areas", (AreaDirectory areas) => areas.All.Select(a => new { a.Code, a.Name, a.District, a.Wards }))
             .RequireAuthorization(Auth.AnyRole)
             .WithSummary("Neighbourhood Policing Areas, from the seed file.");
