@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Engagement.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Yarp.ReverseProxy.Configuration;
@@ -36,7 +37,25 @@ public static class Gateway
         builder.Services.AddHttpClient("health", c => c.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>(ConfigureRateLimiting);
+        // Without a default scheme the authentication middleware reads no token at all (see ValidatesTokens).
+        builder.Services.AddOptions<AuthenticationOptions>().PostConfigure<IConfiguration>((o, configuration) =>
+        {
+            if (!ValidatesTokens(configuration))
+            {
+                o.DefaultScheme = null;
+                o.DefaultAuthenticateScheme = null;
+            }
+        });
     }
+
+    /// <summary>
+    /// <c>Gateway:ValidateTokens</c> (true): whether the gateway checks the JWT before forwarding. Only the gateway
+    /// benchmark turns it off, to measure what the check costs; the services check every token again either way.
+    /// </summary>
+    internal static bool ValidatesTokens(IConfiguration configuration) => configuration.GetValue("Gateway:ValidateTokens", true);
+
+    /// <summary><c>Gateway:RateLimit:Enabled</c> (true): the per-client rate limit; off only to measure its cost.</summary>
+    internal static bool LimitsRate(IConfiguration configuration) => configuration.GetValue("Gateway:RateLimit:Enabled", true);
 
     internal static List<ClusterConfig> Clusters(IConfiguration configuration)
     {
@@ -56,6 +75,7 @@ public static class Gateway
     /// </summary>
     internal static List<RouteConfig> Routes(IConfiguration configuration, IReadOnlyDictionary<string, IReadOnlyList<AnonymousRoute>> anonymous)
     {
+        var signedIn = ValidatesTokens(configuration) ? Auth.AnyRole : Anonymous;
         var routes = new List<RouteConfig>();
         foreach (var cluster in Services(configuration).Keys.Select(k => k.ToLowerInvariant()))
         {
@@ -64,7 +84,7 @@ public static class Gateway
                 RouteId = cluster,
                 ClusterId = cluster,
                 Match = new RouteMatch { Path = $"/api/{cluster}/{{**rest}}" },
-                AuthorizationPolicy = Auth.AnyRole,
+                AuthorizationPolicy = signedIn,
             });
             routes.Add(new RouteConfig
             {
@@ -87,7 +107,7 @@ public static class Gateway
                     ClusterId = cluster,
                     Order = -1,
                     Match = new RouteMatch { Path = large[i]["Path"], Methods = large[i].GetSection("Methods").Get<string[]>() },
-                    AuthorizationPolicy = Auth.AnyRole,
+                    AuthorizationPolicy = signedIn,
                     MaxRequestBodySize = large[i].GetValue<long>("MaxBytes"),
                 });
             }
@@ -117,8 +137,13 @@ public static class Gateway
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseServiceDefaults();
-        app.UseRateLimiter();
+        if (LimitsRate(app.Configuration))
+        {
+            app.UseRateLimiter();
+        }
+
         app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
+        app.MapApiReference();
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(BodyLimit.ApplyRouteLimit);

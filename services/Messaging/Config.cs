@@ -76,17 +76,21 @@ public static class Config
         var alerts = api.MapGroup("/alerts");
         alerts.MapPost("/preview", Alerts.PreviewAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Recipients per channel, fatigue and quiet hours, SMS segments, and whether approval is needed.");
-        alerts.MapPost("/", Alerts.SendAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+        alerts.MapPost("/", Alerts.SendAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithIdempotencyKey()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Send an alert: 202 with its status resource. Accepts Idempotency-Key.");
-        alerts.MapGet("/{id:guid}", Alerts.SendAlert.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood);
+        alerts.MapGet("/{id:guid}", Alerts.SendAlert.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("An alert's status resource: approval, progress per channel, and counts.");
         alerts.MapPost("/{id:guid}/approve", Alerts.SendAlert.Approve).RequireRoles(Roles.Communications)
             .WithSummary("The second person of the two-person rule.");
-        alerts.MapPost("/{id:guid}/cancel", Alerts.SendAlert.Cancel).RequireRoles(Roles.Communications, Roles.Neighbourhood);
-        alerts.MapPost("/{id:guid}/replies", Replies.ReplyEvents.Post).RequireAuthorization(Roles.Resident)
+        alerts.MapPost("/{id:guid}/cancel", Alerts.SendAlert.Cancel).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Cancel an alert that has not gone out yet.");
+        alerts.MapPost("/{id:guid}/replies", Replies.ReplyEvents.Post).RequireAuthorization(Roles.Resident).WithIdempotencyKey()
             .WithSummary("A resident replies to an alert they received. Accepts Idempotency-Key.");
         api.MapGet("/replies", Replies.ReplyEvents.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Replies with their 72-hour clocks; overdue=true lists the breaches. Audited.");
-        api.MapPost("/replies/{replyId:guid}/answer", Replies.ReplyEvents.Answer).RequireRoles(Roles.Communications, Roles.Neighbourhood);
+        api.MapPost("/replies/{replyId:guid}/answer", Replies.ReplyEvents.Answer).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithSummary("Answer a resident's reply; the answer reaches their inbox and stops the 72-hour clock.");
         api.MapPost("/replies/{replyId:guid}/issue", Replies.MarkAsIssue.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Pass a reply to Plans as an issue of its area (category, and a summary without personal data); the resident becomes its raiser and hears what was done. Once per reply; audited.");
         return app;

@@ -53,24 +53,25 @@ public static class Config
         var api = app.MapGroup("/api/plans").WithTags("Plans");
 
         // Neighbourhood teams keep their own areas' plans (admins any); communications and analysts read them.
-        api.MapPost("/", DraftPlan.Handle).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/", DraftPlan.Handle).RequireRoles(Roles.Neighbourhood).WithIdempotencyKey()
             .WithSummary("Draft a plan for one area and period (12 months unless said otherwise, reviewed quarterly). Accepts Idempotency-Key.");
         api.MapGet("/", PlanCommands.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("An area's plans (?area=), newest period first.");
         api.MapGet("/{id:guid}", PlanCommands.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("A plan: its objectives, what keeps it from publication, its revisions and when its review is due.");
-        api.MapPost("/{id:guid}/objectives", SetObjective.Add).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/{id:guid}/objectives", SetObjective.Add).RequireRoles(Roles.Neighbourhood).WithIfMatch().WithIdempotencyKey()
             .WithSummary("Add an objective (metric and definition, baseline and period, target and date, data source, owner, level of engagement). Takes If-Match; accepts Idempotency-Key.");
-        api.MapPut("/{id:guid}/objectives/{objectiveId:guid}", SetObjective.Replace).RequireRoles(Roles.Neighbourhood)
+        api.MapPut("/{id:guid}/objectives/{objectiveId:guid}", SetObjective.Replace).RequireRoles(Roles.Neighbourhood).WithIfMatch(required: true)
             .WithSummary("Replace an objective. Requires If-Match.");
-        api.MapPost("/{id:guid}/publish", PublishPlan.Handle).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/{id:guid}/publish", PublishPlan.Handle).RequireRoles(Roles.Neighbourhood).WithIfMatch(required: true)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Publish the plan as its next revision, with the reason for it; 422 naming every objective without a metric or a baseline. Requires If-Match; emits PlanPublished.");
 
-        api.MapPost("/{id:guid}/objectives/{objectiveId:guid}/measurements", Evaluation.RecordMeasurement.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+        api.MapPost("/{id:guid}/objectives/{objectiveId:guid}/measurements", Evaluation.RecordMeasurement.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst).WithIfMatch()
             .WithSummary("Record what an objective's metric stands at (value, day, source): the actual its target is evaluated against. Takes If-Match.");
 
         // Activities against the plan (surgeries and alerts are logged automatically), its evaluation, and the force-wide roll-up.
-        api.MapPost("/{id:guid}/activities", Activities.LogActivity.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications)
+        api.MapPost("/{id:guid}/activities", Activities.LogActivity.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications).WithIdempotencyKey()
             .WithSummary("Log an activity (patrol, surgery, kin-cascade, alert, school-session, faith-venue-visit, online-post) with its day, target community, channel, priority and objective. Accepts Idempotency-Key.");
         api.MapGet("/{id:guid}/activities", Activities.LogActivity.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The area's activities within the plan's period, those logged from surgeries and alerts included.");
@@ -82,22 +83,23 @@ public static class Config
         // Candidates and the two rankings side by side; the inspector (a neighbourhood role) chooses and acts.
         api.MapGet("/priorities", PriorityCommands.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("An area's priorities (?area=, ?closed=true for closed ones too): mentions and community rank beside the threat, risk and harm score and its rank; stale ones flagged.");
-        api.MapGet("/priorities/{id:guid}", PriorityCommands.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst);
+        api.MapGet("/priorities/{id:guid}", PriorityCommands.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("A priority: its mentions and their sources, its score, adoption, actions and closing.");
         api.MapPost("/priorities/imports/survey", ImportSurvey.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
             .Accepts<string>("text/csv")
             .WithSummary("Import survey answers as CSV (respondent_area,issue_category,free_text,date): each row a candidate issue; the same file again counts nothing twice.");
         api.MapPost("/priorities/imports/{source}", ImportSurvey.HandleExtract).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
             .Accepts<string>("text/csv")
             .WithSummary("Import partner referrals (source partner) or crime or ASB extracts (crime, asb) as CSV (area,issue_category,summary,date,reference): each record a candidate issue, counted once by its reference.");
-        api.MapPost("/priorities/{id:guid}/assessment", AssessPriority.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
+        api.MapPost("/priorities/{id:guid}/assessment", AssessPriority.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst).WithIfMatch()
             .WithSummary("Score the priority on every threat, risk and harm dimension in force (MoRiLE's by default), 0 to Plans:Ranking:ScaleMax. Takes If-Match.");
-        api.MapPost("/priorities/{id:guid}/adopt", ChoosePriority.HandleAdopt).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/priorities/{id:guid}/adopt", ChoosePriority.HandleAdopt).RequireRoles(Roles.Neighbourhood).WithIfMatch()
             .WithSummary("Adopt a candidate as one of the area's priorities (three at once by default), with the reason. Takes If-Match.");
-        api.MapPost("/priorities/{id:guid}/pass-to-partner", ChoosePriority.HandlePass).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/priorities/{id:guid}/pass-to-partner", ChoosePriority.HandlePass).RequireRoles(Roles.Neighbourhood).WithIfMatch()
             .WithSummary("Mark an issue another agency owns as passed to that partner, with their reference. Takes If-Match.");
-        api.MapPost("/priorities/{id:guid}/actions", RecordAction.Handle).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/priorities/{id:guid}/actions", RecordAction.Handle).RequireRoles(Roles.Neighbourhood).WithIfMatch().WithIdempotencyKey()
             .WithSummary("Record what was done (date, text, outcome) on an adopted priority; emits PriorityActioned. Takes If-Match; accepts Idempotency-Key.");
-        api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood)
+        api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood).WithIfMatch()
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
 
         // A resident (the token's subject), about their own issues only: "you said, we did" as it stands now.

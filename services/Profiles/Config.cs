@@ -74,12 +74,13 @@ public static class Config
             .WithSummary("The profile as one printable HTML page with server-drawn SVG bar charts, for briefings.");
         api.MapGet("/areas/{code}/communities", CommunityView.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The area's named communities, each with its channel evidence; evidence past its review date shows as stale.");
-        api.MapGet("/communities/{id:guid}", CommunityView.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst);
+        api.MapGet("/communities/{id:guid}", CommunityView.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("A named community with its channel evidence, stale evidence flagged.");
 
         // Analysts (and admins) record communities and the evidence of how each prefers to be reached.
-        api.MapPost("/areas/{code}/communities", RecordCommunity.Handle).RequireRoles(Roles.Analyst)
+        api.MapPost("/areas/{code}/communities", RecordCommunity.Handle).RequireRoles(Roles.Analyst).WithIdempotencyKey()
             .WithSummary("Name a community of the area: its definition, languages, venues and trusted intermediaries (KIN member ids). Accepts Idempotency-Key.");
-        api.MapPost("/communities/{id:guid}/evidence", RecordEvidence.Handle).RequireRoles(Roles.Analyst)
+        api.MapPost("/communities/{id:guid}/evidence", RecordEvidence.Handle).RequireRoles(Roles.Analyst).WithIfMatch().WithIdempotencyKey()
             .WithSummary("Record how the community prefers to be reached: channel, kind, source, confidence, reviewBy. Takes If-Match; accepts Idempotency-Key.");
 
         // Analysts (and admins) publish a version; staff read them.
@@ -93,8 +94,8 @@ public static class Config
             .WithSummary("Import flow data (period_start,period_end,area_code,area_type,dimension,value,count,source); the rule then runs over every row held.");
         api.MapGet("/emerging", DecideCandidate.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("Candidate emerging communities in your areas, with the evidence and thresholds each was found by.");
-        api.MapPost("/emerging/{id}/confirm", DecideCandidate.Confirm).RequireRoles(Roles.Analyst).WithSummary("Confirm a candidate, with a reason. Takes If-Match.");
-        api.MapPost("/emerging/{id}/dismiss", DecideCandidate.Dismiss).RequireRoles(Roles.Analyst).WithSummary("Dismiss a candidate, with a reason. Takes If-Match.");
+        api.MapPost("/emerging/{id}/confirm", DecideCandidate.Confirm).RequireRoles(Roles.Analyst).WithIfMatch().WithSummary("Confirm a candidate, with a reason. Takes If-Match.");
+        api.MapPost("/emerging/{id}/dismiss", DecideCandidate.Dismiss).RequireRoles(Roles.Analyst).WithIfMatch().WithSummary("Dismiss a candidate, with a reason. Takes If-Match.");
 
         // Reach: Messaging's daily audience count against the census, for the caller's areas.
         api.MapGet("/reach", Reach.ViewReach.Overview).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)

@@ -18,7 +18,7 @@ public static class Extensions
         builder.Services.AddProblemResponses();
         builder.AddEngagementAuth();
         builder.Services.AddHealthChecks();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocs(serviceName);
         builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IConfiguration>((k, config) =>
         {
@@ -69,11 +69,16 @@ public static class Extensions
         app.UseRouting();
         app.UseInputRules();
         // One unit of work per request for personal-data keys: each subject's key is read at most once per request.
-        app.Use(async (context, next) =>
+        // Only where there is a store to read keys from: the gateway has none, and paid for it on every request.
+        if (app.Services.GetService<IServiceProviderIsService>()?.IsService(typeof(Marten.IDocumentStore)) == true)
         {
-            using var scope = PersonalDataScope.Begin();
-            await next(context);
-        });
+            app.Use(async (context, next) =>
+            {
+                using var scope = PersonalDataScope.Begin();
+                await next(context);
+            });
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealth();
@@ -88,7 +93,7 @@ public static class Extensions
         app.MapOpenApi().AllowAnonymous();
         app.MapAnonymousRoutes(apiPrefix);
 
-        var api = app.MapGroup(apiPrefix);
+        var api = app.MapGroup(apiPrefix).WithTags(ApiDocs.ServiceTag);
         api.MapGet("/areas", (AreaDirectory areas) => areas.All.Select(a => new { a.Code, a.Name, a.District, a.Wards }))
             .RequireAuthorization(Auth.AnyRole)
             .WithSummary("Neighbourhood Policing Areas, from the seed file.");

@@ -60,28 +60,32 @@ public static class Config
 
         // Anyone, with no token: what is on, where, and a calendar to subscribe to.
         api.MapGet("/", ListSurgeries.List).AllowAnonymous().WithSummary("Published surgeries by area and date range; no personal data.");
-        api.MapGet("/{id:guid}", ListSurgeries.Get).AllowAnonymous();
+        api.MapGet("/{id:guid}", ListSurgeries.Get).AllowAnonymous().WithSummary("A published surgery, with an ETag; no personal data.");
         api.MapGet("/series/{seriesId:guid}", async (Guid seriesId, IQuerySession session, CancellationToken ct) =>
-            TypedResults.Ok(await CreateSeries.ViewAsync(session, seriesId, ct))).AllowAnonymous();
+            TypedResults.Ok(await CreateSeries.ViewAsync(session, seriesId, ct))).AllowAnonymous()
+            .WithSummary("A series and the surgeries it scheduled; no personal data.");
         api.MapGet("/areas/{code}/calendar.ics", CalendarFeed.Handle).AllowAnonymous().WithSummary("RFC 5545 feed of an area's surgeries.");
         api.MapGet("/police-uk/" + PoliceUkFormat.Force + "/{area}/events", PoliceUkEvents.Handle).AllowAnonymous()
             .WithSummary("police.uk's neighbourhood events: [{title, description, address, type, start_date, end_date, contact_details}], London local time without offset.");
 
         // Neighbourhood teams (and admins): schedule, change, cancel, see bookings, record outcomes.
-        api.MapPost("/", ScheduleSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Schedule a surgery. Accepts Idempotency-Key.");
-        api.MapPost("/series", CreateSeries.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Create a weekly or monthly series with rotating venues.");
-        api.MapPatch("/{id:guid}", ChangeSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithSummary("Reschedule or change the venue. Requires If-Match.");
-        api.MapPost("/{id:guid}/cancel", CancelSurgery.Handle).RequireRoles(Roles.Neighbourhood);
+        api.MapPost("/", ScheduleSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithIdempotencyKey().WithSummary("Schedule a surgery. Accepts Idempotency-Key.");
+        api.MapPost("/series", CreateSeries.Handle).RequireRoles(Roles.Neighbourhood).WithIdempotencyKey().WithSummary("Create a weekly or monthly series with rotating venues.");
+        api.MapPatch("/{id:guid}", ChangeSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithIfMatch(required: true).WithSummary("Reschedule or change the venue. Requires If-Match.");
+        api.MapPost("/{id:guid}/cancel", CancelSurgery.Handle).RequireRoles(Roles.Neighbourhood).WithIfMatch()
+            .WithSummary("Cancel a surgery, with the reason; booked residents hear of it. Takes If-Match.");
         api.MapGet("/{id:guid}/bookings", ViewBookings.List).RequireRoles(Roles.Neighbourhood).WithSummary("Bookings and waitlist with contact details; audited.");
-        api.MapPost("/{id:guid}/outcome", RecordOutcome.Handle).RequireRoles(Roles.Neighbourhood);
+        api.MapPost("/{id:guid}/outcome", RecordOutcome.Handle).RequireRoles(Roles.Neighbourhood).WithIfMatch()
+            .WithSummary("Record a held surgery's attendance and the issues raised; emits SurgeryHeld. Takes If-Match.");
 
         // Residents book for themselves; staff may book on a resident's behalf.
-        api.MapPost("/{id:guid}/bookings", BookPlaceDecision.Handle).RequireRoles(Roles.Resident, Roles.Neighbourhood)
+        api.MapPost("/{id:guid}/bookings", BookPlaceDecision.Handle).RequireRoles(Roles.Resident, Roles.Neighbourhood).WithIdempotencyKey()
             .WithSummary("Book a place: confirmed, or waitlisted with a position. Accepts Idempotency-Key.");
-        api.MapGet("/{id:guid}/bookings/{bookingId:guid}", ViewBookings.Get).RequireRoles(Roles.Resident, Roles.Neighbourhood);
+        api.MapGet("/{id:guid}/bookings/{bookingId:guid}", ViewBookings.Get).RequireRoles(Roles.Resident, Roles.Neighbourhood)
+            .WithSummary("One booking: a resident's own, or any in a member of staff's areas.");
         api.MapDelete("/{id:guid}/bookings/{bookingId:guid}", CancelBooking.Handle).RequireRoles(Roles.Resident, Roles.Neighbourhood)
             .WithSummary("Cancel a booking; the first on the waitlist is given the place.");
-        api.MapGet("/my-bookings", ViewBookings.Mine).RequireAuthorization(Roles.Resident);
+        api.MapGet("/my-bookings", ViewBookings.Mine).RequireAuthorization(Roles.Resident).WithSummary("The signed-in resident's bookings.");
 
         api.MapPost("/admin/retention", EraseBookerDetails.Handle).RequireAuthorization(Roles.Admin)
             .WithSummary("Erase bookers' details now for surgeries past the retention period.");

@@ -15,7 +15,7 @@ public sealed record StackSettings(Uri Gateway, Uri Direct, string SigningKeyFil
 {
     public static StackSettings Discover(string? gateway, string? direct)
     {
-        var root = FindRepoRoot();
+        var root = Engagement.Testing.Repository.Root;
         return new StackSettings(
             new Uri(gateway ?? Environment.GetEnvironmentVariable("ENGAGE_BENCH_GATEWAY") ?? "http://127.0.0.1:8080"),
             new Uri(direct ?? Environment.GetEnvironmentVariable("ENGAGE_BENCH_SURGERIES") ?? "http://127.0.0.1:8101"),
@@ -23,23 +23,6 @@ public sealed record StackSettings(Uri Gateway, Uri Direct, string SigningKeyFil
             root,
             Environment.GetEnvironmentVariable("ENGAGE_BENCH_SURGERIES_PG")
                 ?? "Host=127.0.0.1;Port=5432;Database=engage_surgeries;Username=engage;Password=engage;Pooling=false");
-    }
-
-    /// <summary>The directory holding `engage`, from the working directory or the program's own location upwards.</summary>
-    private static string FindRepoRoot()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "engage")) && File.Exists(Path.Combine(dir.FullName, "Engagement.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }
 

@@ -20,7 +20,7 @@ public static class AudienceFeature
         var audience = api.MapGroup("/audience");
         audience.MapPost("/counts", CountNow).RequireRoles(Roles.Admin)
             .WithSummary("Count today's audience now, if the daily count has not run yet; 201 with the count, or 200 with the one already made.");
-        audience.MapGet("/counts/latest", Latest).RequireRoles(Roles.Communications, Roles.Analyst)
+        audience.MapGet("/counts/latest", Latest).RequireRoles(Roles.Communications, Roles.Analyst).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The newest daily audience count: subscriptions per area by channel and language, and key individuals. Numbers only.");
     }
 

@@ -36,15 +36,19 @@ public static class KinFeature
     {
         ArgumentNullException.ThrowIfNull(api);
         var kin = api.MapGroup("/kin").WithTags("Key Individual Network");
-        kin.MapGet("/", ViewKeyIndividuals.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+        kin.MapGet("/", ViewKeyIndividuals.List).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithAccessReason()
             .WithSummary("Members by area and issue, paged; no contact or sensitive fields. Requires an access reason; audited.");
-        kin.MapGet("/{id:guid}", ViewKeyIndividuals.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+        kin.MapGet("/{id:guid}", ViewKeyIndividuals.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithAccessReason()
+            .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("One member in full. Requires an access reason; audited.");
         kin.MapPost("/", RegisterKeyIndividual.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
+            .WithIdempotencyKey().WithAccessReason(required: false)
             .WithSummary("Register a member with evidenced consent. Accepts Idempotency-Key; audited.");
-        kin.MapPatch("/{id:guid}", ChangeKeyIndividual.Handle).RequireRoles(Roles.Communications)
+        kin.MapPatch("/{id:guid}", ChangeKeyIndividual.Handle).RequireRoles(Roles.Communications).WithIfMatch(required: true).WithAccessReason(required: false)
+            .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("Change a member (JSON merge patch). Requires If-Match; audited.");
-        kin.MapDelete("/{id:guid}", EraseKeyIndividual.Handle).RequireRoles(Roles.Communications)
+        kin.MapDelete("/{id:guid}", EraseKeyIndividual.Handle).RequireRoles(Roles.Communications).WithIfMatch().WithAccessReason(required: false)
+            .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("Erase a member: crypto-shredded, nothing readable remains. Audited.");
     }
 }
