@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Engagement.Web.SignIn;
+using Microsoft.AspNetCore.Components.Authorization;
+
+namespace Engagement.Web.Api;
+
+/// <summary>What the API answered: the value (and its ETag), or the problem to show.</summary>
+public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, string? ETag)
+{
+    public bool Ok => Problem is null;
+}
+
+/// <summary>
+/// The console's only way to the services: the gateway's public API, as the signed-in user (their bearer token, read
+/// from the server-side session). Works in the first render (with an HTTP request) and in the interactive circuit.
+/// </summary>
+public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, SessionTickets sessions)
+{
+    public const string Client = "gateway";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<ApiResult<T>> GetAsync<T>(string path, IDictionary<string, string>? headers = null, CancellationToken ct = default) =>
+        SendAsync<T>(HttpMethod.Get, path, null, headers, ct);
+
+    public Task<ApiResult<T>> PostAsync<T>(string path, object? body, IDictionary<string, string>? headers = null, CancellationToken ct = default) =>
+        SendAsync<T>(HttpMethod.Post, path, body, headers, ct);
+
+    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, IDictionary<string, string>? headers, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        if (sessions.AccessToken(user) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        try
+        {
+            using var response = await clients.CreateClient(Client).SendAsync(request, ct);
+            var etag = response.Headers.ETag?.Tag;
+            if (!response.IsSuccessStatusCode)
+            {
+                return new ApiResult<T>(default, await ApiProblem.ReadAsync(response, ct), etag);
+            }
+
+            var value = response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct);
+            return new ApiResult<T>(value, null, etag);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return new ApiResult<T>(default, ApiProblem.Unreachable(), null);
+        }
+    }
+}
