@@ -32,6 +32,8 @@ public sealed class Chromium : IAsyncDisposable
     public static async Task<Chromium> LaunchAsync()
     {
         Assert.True(File.Exists(ExecutablePath), $"{ExecutablePath} is missing: apt-get install -y chromium (./engage test does this).");
+        // The machine is small and shared: a page may take longer than Playwright's five seconds to come alive.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         try
         {
@@ -100,6 +102,20 @@ public static class PageChecks
             blocking.Select(v => $"- {v.Impact} {v.Id}: {v.Help}\n    " + string.Join("\n    ", v.Nodes.Select(n => n.Html)))));
     }
 
+    /// <summary>Waits until the page's Blazor circuit is live, so what is typed next reaches it.</summary>
+    public static Task WaitForInteractiveAsync(this IPage page) =>
+        Assertions.Expect(page.Locator("main[data-interactive='true']")).ToBeVisibleAsync();
+
+    /// <summary>Text reflows at 320 CSS pixels (WCAG 1.4.10): nothing scrolls sideways. The viewport is put back after.</summary>
+    public static async Task AssertReflowsAt320Async(this IPage page)
+    {
+        var before = page.ViewportSize!;
+        await page.SetViewportSizeAsync(320, 800);
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        await page.SetViewportSizeAsync(before.Width, before.Height);
+        Assert.True(width <= 320, $"{page.Url} is {width}px wide at a 320px viewport: it does not reflow.");
+    }
+
     /// <summary>Presses Tab until <paramref name="target"/> has the focus (as a keyboard user would reach it), failing if it never does.</summary>
     public static async Task TabToAsync(this IPage page, ILocator target, int maxPresses = 60)
     {
@@ -129,7 +145,16 @@ public static class PageChecks
         }
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("demo-sign-in", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("demo-sign-in", StringComparison.Ordinal));
+            await page.WaitForInteractiveAsync();
+        }
+        catch (TimeoutException)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, screenshot + "-failed.png"), FullPage = true });
+            throw;
+        }
     }
 
     private static string RoleLabel(string role) => role switch

@@ -6,7 +6,11 @@ public sealed class DemoSignInForm
 {
     public string Role { get; set; } = Roles.Neighbourhood;
     public string? Sub { get; set; }
-    public string[] Areas { get; set; } = [];
+    private string[] _areas = [];
+
+    /// <summary>None chosen is an empty list: a form post with no value for the list binds null, which the list cannot show.</summary>
+    [System.Diagnostics.CodeAnalysis.AllowNull]
+    public string[] Areas { get => _areas; set => _areas = value ?? []; }
     public bool ForceWide { get; set; }
     public string? ReturnUrl { get; set; }
 
