@@ -28,7 +28,18 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     public Task<ApiResult<T>> PostAsync<T>(string path, object? body, IDictionary<string, string>? headers = null, CancellationToken ct = default) =>
         SendAsync<T>(HttpMethod.Post, path, body, headers, ct);
 
-    public async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, IDictionary<string, string>? headers, CancellationToken ct)
+    /// <summary>A file as the request's body (a census CSV, say), streamed as it is read.</summary>
+    public Task<ApiResult<T>> PostFileAsync<T>(string path, Stream file, string mediaType, CancellationToken ct = default)
+    {
+        var content = new StreamContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return SendAsync<T>(HttpMethod.Post, path, content, null, ct);
+    }
+
+    public Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, IDictionary<string, string>? headers, CancellationToken ct) =>
+        SendAsync<T>(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: Json), headers, ct);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, IDictionary<string, string>? headers, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
         var user = (await authentication.GetAuthenticationStateAsync()).User;
@@ -42,10 +53,7 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
-        }
+        request.Content = content;
 
         try
         {

@@ -13,6 +13,8 @@ public static class NavLinks
         new("surgeries", "Surgeries", [Roles.Neighbourhood, Roles.Admin]),
         new("find-a-surgery", "Find a surgery", [Roles.Resident]),
         new("my-bookings", "My bookings", [Roles.Resident]),
+        new("census-imports", "Census imports", [Roles.Analyst, Roles.Admin]),
+        new("profiles", "Area profiles", [Roles.Neighbourhood, Roles.Communications, Roles.Analyst, Roles.Admin]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
