@@ -15,6 +15,7 @@ public static class NavLinks
         new("my-bookings", "My bookings", [Roles.Resident]),
         new("census-imports", "Census imports", [Roles.Analyst, Roles.Admin]),
         new("profiles", "Area profiles", [Roles.Neighbourhood, Roles.Communications, Roles.Analyst, Roles.Admin]),
+        new("admin/audit-log", "Audit log", [Roles.Admin]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
