@@ -64,7 +64,8 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
                 return new ApiResult<T>(default, await ApiProblem.ReadAsync(response, ct), etag);
             }
 
-            var value = response.Content.Headers.ContentLength == 0 ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct);
+            var empty = response.StatusCode == System.Net.HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0;
+            var value = empty ? default : await response.Content.ReadFromJsonAsync<T>(Json, ct);
             return new ApiResult<T>(value, null, etag);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
