@@ -57,16 +57,31 @@ public static class Gateway
     /// <summary><c>Gateway:RateLimit:Enabled</c> (true): the per-client rate limit; off only to measure its cost.</summary>
     internal static bool LimitsRate(IConfiguration configuration) => configuration.GetValue("Gateway:RateLimit:Enabled", true);
 
+    /// <summary>The cluster of the web console, which the gateway serves at <c>/</c> (<c>Gateway:Web</c>).</summary>
+    public const string Web = "web";
+
+    /// <summary>Paths that belong to the gateway and the services, never to the console, even where nothing answers them.</summary>
+    internal static readonly string[] ReservedPrefixes = ["/api", "/health", "/.well-known"];
+
     internal static List<ClusterConfig> Clusters(IConfiguration configuration)
     {
         var requestTimeout = TimeSpan.FromSeconds(configuration.GetValue("Gateway:RequestTimeoutSeconds", 30));
-        return Services(configuration).Select(s => new ClusterConfig
+        var destinations = Services(configuration).Select(s => (Id: s.Key.ToLowerInvariant(), Address: s.Value)).ToList();
+        if (WebAddress(configuration) is { } web)
         {
-            ClusterId = s.Key.ToLowerInvariant(),
-            Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = s.Value } },
+            destinations.Add((Web, web));
+        }
+
+        return destinations.Select(d => new ClusterConfig
+        {
+            ClusterId = d.Id,
+            Destinations = new Dictionary<string, DestinationConfig> { ["primary"] = new() { Address = d.Address } },
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = requestTimeout },
         }).ToList();
     }
+
+    private static string? WebAddress(IConfiguration configuration) =>
+        configuration["Gateway:Web"] is { Length: > 0 } web ? web : null;
 
     /// <summary>
     /// Every route under <c>/api/&lt;service&gt;/</c> needs a token, except those the service declares anonymous where
@@ -130,6 +145,21 @@ public static class Gateway
             }
         }
 
+        if (WebAddress(configuration) is not null)
+        {
+            // Everything else is the console's: the lowest priority, so every route above wins, and anonymous here
+            // because the console signs its users in itself (its own pages say who may see them). The Blazor
+            // circuit's WebSocket passes through YARP like any other request.
+            routes.Add(new RouteConfig
+            {
+                RouteId = Web,
+                ClusterId = Web,
+                Order = int.MaxValue,
+                Match = new RouteMatch { Path = "/{**rest}" },
+                AuthorizationPolicy = Anonymous,
+            });
+        }
+
         return routes;
     }
 
@@ -144,6 +174,14 @@ public static class Gateway
 
         app.MapGet("/health", AggregateHealth).AllowAnonymous().DisableRateLimiting();
         app.MapApiReference();
+
+        foreach (var prefix in ReservedPrefixes)
+        {
+            // An unknown path under a reserved prefix stays the gateway's 404 (401 without a token, as before the
+            // console existed), rather than falling through to the console's catch-all.
+            app.Map(prefix + "/{**rest}", () => Results.NotFound()).WithOrder(int.MaxValue - 1);
+        }
+
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(BodyLimit.ApplyRouteLimit);

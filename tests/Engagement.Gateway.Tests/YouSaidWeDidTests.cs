@@ -21,12 +21,9 @@ public sealed class LoopFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Stack = await GatewayStack.StartAsync("loop", replace: (name, services) =>
+        Stack = await GatewayStack.StartAsync("loop", replacements: new Dictionary<string, Action<IServiceCollection>>
         {
-            if (name == "surgeries")
-            {
-                services.AddSingleton<TimeProvider>(SurgeriesClock);
-            }
+            ["surgeries"] = services => services.AddSingleton<TimeProvider>(SurgeriesClock),
         });
         _publisher = await TestBus.StartAsync(Stack.VirtualHost, _ => { });
     }

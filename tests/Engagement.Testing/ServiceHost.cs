@@ -17,16 +17,21 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
+    private readonly int _port;
+
     /// <param name="services">Replacements applied after the service's own registrations, such as a test clock.</param>
-    public ServiceHost(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    /// <param name="port">The loopback port, when another host must know it before this one starts; a free one by default.</param>
+    public ServiceHost(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null, int port = 0)
     {
         _services = services;
+        _port = port;
         _settings = new Dictionary<string, string?>(settings)
         {
-            ["Auth:SigningKey"] = TestTokens.KeyBase64,
+            // The test's key unless the test says otherwise (an empty key: a host with no local key at all).
+            ["Auth:SigningKey"] = settings.TryGetValue("Auth:SigningKey", out var key) ? key : TestTokens.KeyBase64,
             ["EventStore:PollIntervalMs"] = settings.TryGetValue("EventStore:PollIntervalMs", out var p) ? p : "50",
         };
-        UseKestrel(0);
+        UseKestrel(port);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -65,7 +70,7 @@ public sealed class ServiceHost<TEntryPoint> : WebApplicationFactory<TEntryPoint
             builder.UseSetting(k, v);
         }
 
-        builder.UseSetting("Urls", "http://127.0.0.1:0");
+        builder.UseSetting("Urls", $"http://127.0.0.1:{_port}");
         if (_services is not null)
         {
             builder.ConfigureTestServices(_services);

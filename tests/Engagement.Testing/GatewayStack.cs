@@ -1,16 +1,16 @@
-using System.Text.Json;
+using Engagement.Gateway;
 using Engagement.Messaging;
 using Engagement.Plans;
 using Engagement.Profiles;
 using Engagement.Surgeries;
-using Engagement.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Engagement.Gateway.Tests;
+namespace Engagement.Testing;
 
 /// <summary>
 /// The gateway in front of the real services, each on Kestrel with its own database, all sharing one RabbitMQ virtual
-/// host. A stopped service's port refuses connections, as a crashed process's would.
+/// host. A stopped service's port refuses connections, as a crashed process's would. Shared by the gateway's tests and
+/// the web console's (which put the console behind the gateway's catch-all, <c>Gateway:Web</c>).
 /// </summary>
 public sealed class GatewayStack : IAsyncDisposable
 {
@@ -28,10 +28,9 @@ public sealed class GatewayStack : IAsyncDisposable
     public ServiceHost<GatewayApp> Gateway => _gateway ?? throw new InvalidOperationException("The gateway is not started.");
 
     /// <summary>Starts <paramref name="services"/> (all four by default) and the gateway in front of them.</summary>
-    /// <param name="replace">Replacements in a named service's registrations, such as a test clock for one service.</param>
-    public static async Task<GatewayStack> StartAsync(
-        string prefix, IReadOnlyDictionary<string, string?>? gatewaySettings = null, IReadOnlyList<string>? services = null,
-        Action<string, IServiceCollection>? replace = null)
+    /// <param name="replacements">Per service, registrations applied after its own (a test clock, say).</param>
+    public static async Task<GatewayStack> StartAsync(string prefix, IReadOnlyDictionary<string, string?>? gatewaySettings = null, IReadOnlyList<string>? services = null,
+        IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null)
     {
         var stack = new GatewayStack(TestInfrastructure.UniqueName(prefix));
         try
@@ -53,7 +52,7 @@ public sealed class GatewayStack : IAsyncDisposable
                     ["RabbitMq:VirtualHost"] = stack.VirtualHost,
                     ["Seeds:Areas"] = SeedFile,
                 };
-                var (address, host) = await Task.Run(() => StartService(name, settings, replace is null ? null : s => replace(name, s)));
+                var (address, host) = await Task.Run(() => StartService(name, settings, replacements?.GetValueOrDefault(name)));
                 lock (stack._services)
                 {
                     stack._services[name] = host;
@@ -66,6 +65,8 @@ public sealed class GatewayStack : IAsyncDisposable
             {
                 ["Seeds:Areas"] = SeedFile,
                 ["Gateway:ConnectTimeoutSeconds"] = "3",
+                // No console behind this gateway unless the test puts one there.
+                ["Gateway:Web"] = "",
             };
             foreach (var service in AllServices)
             {
@@ -166,21 +167,4 @@ public sealed class GatewayStack : IAsyncDisposable
             throw;
         }
     }
-}
-
-/// <summary>Reads an RFC 9457 problem body, checking the media type first.</summary>
-public static class Problem
-{
-    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
-            $"Expected application/problem+json, got '{response.Content.Headers.ContentType}' with body: {body}");
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.Clone();
-    }
-
-    public static string? Text(this JsonElement problem, string member) =>
-        problem.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

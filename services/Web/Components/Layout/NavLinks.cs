@@ -1,0 +1,23 @@
+using System.Security.Claims;
+using Engagement.ServiceDefaults;
+
+namespace Engagement.Web.Components.Layout;
+
+/// <summary>Which pages each role sees in the navigation. The pages themselves say who may open them.</summary>
+public static class NavLinks
+{
+    public sealed record Link(string Href, string Text, string[] Roles);
+
+    public static readonly IReadOnlyList<Link> All =
+    [
+        new("surgeries", "Surgeries", [Roles.Neighbourhood, Roles.Admin]),
+        new("inbox", "Your messages", [Roles.Resident]),
+        new("find-a-surgery", "Find a surgery", [Roles.Resident]),
+        new("my-bookings", "My bookings", [Roles.Resident]),
+        new("census-imports", "Census imports", [Roles.Analyst, Roles.Admin]),
+        new("profiles", "Area profiles", [Roles.Neighbourhood, Roles.Communications, Roles.Analyst, Roles.Admin]),
+        new("admin/audit-log", "Audit log", [Roles.Admin]),
+    ];
+
+    public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
+}
