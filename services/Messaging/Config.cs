@@ -74,6 +74,8 @@ public static class Config
             .WithSummary("Recipients per channel, fatigue and quiet hours, SMS segments, and whether approval is needed.");
         alerts.MapPost("/", Alerts.SendAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Send an alert: 202 with its status resource. Accepts Idempotency-Key.");
+        alerts.MapGet("/awaiting-approval", Alerts.ApprovalQueue.Handle).RequireRoles(Roles.Communications)
+            .WithSummary("The approval queue: alerts waiting for their second person, oldest first.");
         alerts.MapGet("/{id:guid}", Alerts.SendAlert.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood);
         alerts.MapPost("/{id:guid}/approve", Alerts.SendAlert.Approve).RequireRoles(Roles.Communications)
             .WithSummary("The second person of the two-person rule.");
