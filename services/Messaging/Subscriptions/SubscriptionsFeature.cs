@@ -33,6 +33,7 @@ public static class SubscriptionsFeature
         me.MapPut("", SetSubscription.Handle)
             .WithSummary("Subscribe, or replace your subscription: postcode and/or areas, interests, email (verified by link), UK mobile, language, quiet hours. If-Match optional.");
         me.MapDelete("", EraseSubscriber.Handle).WithSummary("Erase yourself: your personal data is crypto-shredded and your rows deleted.");
+        me.MapPost("/unsubscribe", Unsubscribe.Mine).WithSummary("Stop every alert; your choices are kept for when you subscribe again. Audited.");
         me.MapPost("/email/verification", SetSubscription.ResendVerification).WithSummary("Send a new verification link to your unverified email address.");
 
         // Links in emails and texts: no sign-in, the signed token is the authority. The gateway lists both as public.
