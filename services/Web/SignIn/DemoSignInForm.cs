@@ -6,7 +6,10 @@ public sealed class DemoSignInForm
 {
     public string Role { get; set; } = Roles.Neighbourhood;
     public string? Sub { get; set; }
-    public string[] Areas { get; set; } = [];
+    private string[] _areas = [];
+
+    // A multiple select with nothing chosen posts nothing, and form binding then sets null (a resident or an admin).
+    public string[] Areas { get => _areas; set => _areas = value ?? []; }
     public bool ForceWide { get; set; }
     public string? ReturnUrl { get; set; }
 

@@ -13,6 +13,10 @@ public static class NavLinks
         new("surgeries", "Surgeries", [Roles.Neighbourhood, Roles.Admin]),
         new("find-a-surgery", "Find a surgery", [Roles.Resident]),
         new("my-bookings", "My bookings", [Roles.Resident]),
+        new("alerts/new", "Compose an alert", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
+        new("inbox", "Messages", [Roles.Resident]),
+        new("subscription", "Your alerts", [Roles.Resident]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
