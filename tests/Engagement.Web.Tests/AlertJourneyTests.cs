@@ -16,6 +16,7 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
     // An area no other console test subscribes anybody in, so the preview's count is exactly this test's resident.
     private const string Area = "clifton-west";
     private const string Resident = "resident-journey-2";
+    private const string Neighbour = "neighbour-journey-2";
     private const string Subject = "Burglaries on Farnborough Road";
     private const string WelshSubject = "Byrgleriaethau ar Heol Farnborough";
 
@@ -28,11 +29,12 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
     [Fact]
     public async Task an_urgent_alert_is_composed_with_a_live_preview_approved_by_a_second_officer_and_read_rated_and_answered_by_the_resident()
     {
-        using (var resident = fixture.Stack.Services.Client(TestTokens.Create("resident", Resident)))
+        foreach (var (sub, interest) in new[] { (Resident, "burglary"), (Neighbour, "asb") })
         {
+            using var resident = fixture.Stack.Services.Client(TestTokens.Create("resident", sub));
             var subscribed = await resident.PutAsJsonAsync("/api/messaging/subscriptions/me",
-                new { areas = new[] { Area }, interests = new[] { "burglary" }, language = "cy" });
-            Assert.True(subscribed.IsSuccessStatusCode, $"subscribing the resident: {(int)subscribed.StatusCode}");
+                new { areas = new[] { Area }, interests = new[] { interest }, language = "cy" });
+            Assert.True(subscribed.IsSuccessStatusCode, $"subscribing {sub}: {(int)subscribed.StatusCode}");
         }
 
         // The author composes; the preview follows what they type.
@@ -47,6 +49,12 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         await author.GetByLabel("Message", new() { Exact = true }).FillAsync("Three homes were broken into overnight. Lock doors and windows, and call 101 with anything you saw.");
         await Assertions.Expect(summary).ToContainTextAsync("1 recipient");
         await Assertions.Expect(summary).ToContainTextAsync("approval: No");
+        // Both interests: two recipients, more than the stack's threshold of one, so even a routine alert needs approval.
+        await author.GetByLabel("Anti-social behaviour", new() { Exact = true }).CheckAsync();
+        await Assertions.Expect(summary).ToContainTextAsync("2 recipients");
+        await Assertions.Expect(summary).ToContainTextAsync("approval: Yes");
+        await author.GetByLabel("Anti-social behaviour", new() { Exact = true }).UncheckAsync();
+        await Assertions.Expect(summary).ToContainTextAsync("1 recipient");
         await author.GetByLabel("Urgent", new() { Exact = true }).CheckAsync();
         await author.GetByLabel("Welsh subject").FillAsync(WelshSubject);
         await author.GetByLabel("Welsh message").FillAsync("Torrwyd i mewn i dri chartref dros nos. Ffoniwch 101.");
