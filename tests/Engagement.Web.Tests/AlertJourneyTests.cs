@@ -66,6 +66,7 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         await Assertions.Expect(preview).ToContainTextAsync($"{WelshSubject} / {Subject}");
         await Assertions.Expect(preview).ToContainTextAsync("segments for each text");
         await author.CheckAccessibilityAsync("alerts-02-compose-preview");
+        await author.CheckReflowAsync();
 
         var send = author.GetByRole(AriaRole.Button, new() { Name = "Send for approval" });
         await author.TabToAsync(send);
@@ -120,6 +121,7 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         await phone.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Your reply was sent");
         await phone.CheckAccessibilityAsync("alerts-09-message-rated-and-replied-phone");
+        await phone.CheckReflowAsync();
         await phone.Context.CloseAsync();
 
         using var residentApi = fixture.Stack.Services.Client(TestTokens.Create("resident", Resident));

@@ -100,6 +100,16 @@ public static class PageChecks
             blocking.Select(v => $"- {v.Impact} {v.Id}: {v.Help}\n    " + string.Join("\n    ", v.Nodes.Select(n => n.Html)))));
     }
 
+    /// <summary>WCAG 2.2 reflow: at 320 CSS pixels wide the page needs no sideways scrolling.</summary>
+    public static async Task CheckReflowAsync(this IPage page)
+    {
+        var size = page.ViewportSize;
+        await page.SetViewportSizeAsync(320, 800);
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        await page.SetViewportSizeAsync(size?.Width ?? 1280, size?.Height ?? 900);
+        Assert.True(width <= 320, $"{page.Url} is {width} CSS pixels wide at a 320-pixel viewport: it does not reflow.");
+    }
+
     /// <summary>Presses Tab until <paramref name="target"/> has the focus (as a keyboard user would reach it), failing if it never does.</summary>
     public static async Task TabToAsync(this IPage page, ILocator target, int maxPresses = 60)
     {

@@ -39,6 +39,7 @@ public sealed class ResidentSubscriptionTests(ConsoleFixture fixture)
         await Assertions.Expect(phone.GetByLabel("Welsh (Cymraeg)")).ToBeCheckedAsync();
         await Assertions.Expect(phone.GetByLabel("From")).ToHaveValueAsync("22:00");
         await phone.CheckAccessibilityAsync("subscription-03-error-beside-the-field");
+        await phone.CheckReflowAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/messaging/subscriptions/me")).StatusCode);
 
         await postcode.FillAsync("ng6 8ab");
