@@ -79,6 +79,8 @@ public static class Config
         alerts.MapPost("/", Alerts.SendAlert.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithIdempotencyKey()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Send an alert: 202 with its status resource. Accepts Idempotency-Key.");
+        alerts.MapGet("/awaiting-approval", Alerts.ApprovalQueue.Handle).RequireRoles(Roles.Communications)
+            .WithSummary("The approval queue: alerts waiting for their second person, oldest first.");
         alerts.MapGet("/{id:guid}", Alerts.SendAlert.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("An alert's status resource: approval, progress per channel, and counts.");
         alerts.MapPost("/{id:guid}/approve", Alerts.SendAlert.Approve).RequireRoles(Roles.Communications)

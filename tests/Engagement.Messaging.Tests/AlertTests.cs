@@ -136,6 +136,41 @@ public sealed class AlertTests(MessagingFixture f) : IClassFixture<MessagingFixt
     }
 
     [Fact]
+    public async Task the_approval_queue_lists_alerts_awaiting_approval_oldest_first_until_approved_or_cancelled()
+    {
+        await Audiences.SeedAsync(f, "sherwood-", 2, "sherwood", ["scams"]);
+        using var author = Comms("comms-queue");
+        async Task<Guid> Send(string subject, string priority) =>
+            (await (await author.PostAsJsonAsync("/api/messaging/alerts", Audiences.Alert("sherwood", subject, priority,
+                translations: new { cy = new { subject = "Galwyr ffug", body = "Gofynnwch am gerdyn adnabod." } }))).BodyAsync()).Id();
+        var first = await Send("Queue first", "urgent");
+        var second = await Send("Queue second", "urgent");
+        var cancelled = await Send("Queue cancelled", "urgent");
+        var routine = await Send("Queue routine", "routine");
+        await author.PostAsync($"/api/messaging/alerts/{cancelled}/cancel", null);
+
+        async Task<List<JsonObject>> Queue(HttpClient client) =>
+            (await client.GetFromJsonAsync<JsonArray>("/api/messaging/alerts/awaiting-approval"))!.Select(n => n!.AsObject())
+                .Where(a => a.Id() == first || a.Id() == second || a.Id() == cancelled || a.Id() == routine).ToList();
+        var before = await Queue(Comms("comms-approver-2"));
+        await Comms("comms-approver-2").PostAsync($"/api/messaging/alerts/{first}/approve", null);
+        var after = await Queue(author);
+        using var neighbourhood = f.As(Roles.Neighbourhood, "pcso-queue");
+        using var resident = f.Resident("resident-queue");
+
+        Assert.Equal([first, second], before.Select(a => a.Id()));
+        Assert.Equal("Queue first", before[0]["subject"]!.GetValue<string>());
+        Assert.Equal("urgent", before[0]["priority"]!.GetValue<string>());
+        Assert.Equal("comms-queue", before[0]["requestedBy"]!.GetValue<string>());
+        Assert.Equal(2, before[0]["targeted"]!.GetValue<int>());
+        Assert.Equal("sherwood", before[0]["audience"]!["areas"]![0]!.GetValue<string>());
+        Assert.Equal("cy", before[0]["languages"]![0]!.GetValue<string>());
+        Assert.Equal([second], after.Select(a => a.Id()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await neighbourhood.GetAsync("/api/messaging/alerts/awaiting-approval")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await resident.GetAsync("/api/messaging/alerts/awaiting-approval")).StatusCode);
+    }
+
+    [Fact]
     public async Task cancelling_an_alert_awaiting_approval_sends_nothing()
     {
         await Audiences.SeedAsync(f, "mapperley-", 3, "mapperley", ["scams"]);

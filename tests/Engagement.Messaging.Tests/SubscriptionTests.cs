@@ -70,6 +70,30 @@ public sealed class SubscriptionTests(MessagingFixture f) : IClassFixture<Messag
     }
 
     [Fact]
+    public async Task a_signed_in_resident_unsubscribes_from_everything_keeps_their_choices_and_can_subscribe_again()
+    {
+        var sub = NewSub("unsub");
+        using var me = f.Resident(sub);
+        using var stranger = f.Resident(NewSub("stranger"));
+        await PutMe(me, Body(areas: ["bulwell"], interests: ["burglary"]));
+
+        var response = await me.PostAsync("/api/messaging/subscriptions/me/unsubscribe", null);
+        var view = await Json(response);
+        var activeAfter = await Scalar<bool>(f, "select active from messaging.subscribers where subscriber_id = @s", sub);
+        var again = await PutMe(me, Body(areas: ["bulwell"], interests: ["burglary"]));
+        var notSubscribed = await stranger.PostAsync("/api/messaging/subscriptions/me/unsubscribe", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(view["active"]!.GetValue<bool>());
+        Assert.Equal(["burglary"], Strings(view["interests"]));
+        Assert.False(activeAfter);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(await Scalar<bool>(f, "select active from messaging.subscribers where subscriber_id = @s", sub));
+        Assert.Equal(HttpStatusCode.NotFound, notSubscribed.StatusCode);
+        Assert.Equal(["collect", "change", "change"], await Scalar<string[]>(f, "select array_agg(action order by id) from messaging.audit_log where subject_id = @s and action <> 'consult'", sub));
+    }
+
+    [Fact]
     public async Task quiet_hours_wrapping_midnight_are_kept_in_the_targeting_table()
     {
         var sub = NewSub("quiet");

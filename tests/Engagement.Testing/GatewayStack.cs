@@ -29,8 +29,10 @@ public sealed class GatewayStack : IAsyncDisposable
 
     /// <summary>Starts <paramref name="services"/> (all four by default) and the gateway in front of them.</summary>
     /// <param name="replacements">Per service, registrations applied after its own (a test clock, say).</param>
+    /// <param name="serviceSettings">Per service, settings over its own (a lower approval threshold, say).</param>
     public static async Task<GatewayStack> StartAsync(string prefix, IReadOnlyDictionary<string, string?>? gatewaySettings = null, IReadOnlyList<string>? services = null,
-        IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null)
+        IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? serviceSettings = null)
     {
         var stack = new GatewayStack(TestInfrastructure.UniqueName(prefix));
         try
@@ -52,6 +54,11 @@ public sealed class GatewayStack : IAsyncDisposable
                     ["RabbitMq:VirtualHost"] = stack.VirtualHost,
                     ["Seeds:Areas"] = SeedFile,
                 };
+                foreach (var (k, v) in serviceSettings?.GetValueOrDefault(name) ?? new Dictionary<string, string?>())
+                {
+                    settings[k] = v;
+                }
+
                 var (address, host) = await Task.Run(() => StartService(name, settings, replacements?.GetValueOrDefault(name)));
                 lock (stack._services)
                 {

@@ -9,6 +9,8 @@ namespace Engagement.Web.Tests;
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
+    public const int ApprovalThreshold = 1;
+
     public TestClock SurgeriesClock { get; } = new();
 
     public WebStack Stack { get; private set; } = null!;
@@ -20,6 +22,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Stack = await WebStack.StartAsync("web", new Dictionary<string, Action<IServiceCollection>>
         {
             ["surgeries"] = s => s.AddSingleton<TimeProvider>(SurgeriesClock),
+        }, new Dictionary<string, IReadOnlyDictionary<string, string?>>
+        {
+            // Low, so a routine alert to a handful of test residents already needs the second person.
+            ["messaging"] = new Dictionary<string, string?> { ["Messaging:ApprovalThreshold"] = ApprovalThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         });
         Chromium = await Chromium.LaunchAsync();
     }

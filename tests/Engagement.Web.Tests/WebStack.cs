@@ -25,13 +25,14 @@ public sealed class WebStack : IAsyncDisposable
     /// <summary>Where the browser goes: the gateway, which serves the console at <c>/</c>.</summary>
     public Uri Address => Services.Gateway.BaseAddress;
 
-    public static async Task<WebStack> StartAsync(string prefix, IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null)
+    public static async Task<WebStack> StartAsync(string prefix, IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? serviceSettings = null)
     {
         // The gateway must know the console's address before it starts, and the console the gateway's: the console's
         // port is chosen first.
         var port = FreePort();
         var services = await GatewayStack.StartAsync(prefix, new Dictionary<string, string?> { ["Gateway:Web"] = $"http://127.0.0.1:{port}" },
-            replacements: replacements);
+            replacements: replacements, serviceSettings: serviceSettings);
         try
         {
             var web = new ServiceHost<WebApp>(new Dictionary<string, string?>

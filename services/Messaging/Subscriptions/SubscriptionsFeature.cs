@@ -33,6 +33,7 @@ public static class SubscriptionsFeature
         me.MapPut("", SetSubscription.Handle).WithIfMatch()
             .WithSummary("Subscribe, or replace your subscription: postcode and/or areas, interests, email (verified by link), UK mobile, language, quiet hours. If-Match optional.");
         me.MapDelete("", EraseSubscriber.Handle).WithIfMatch().WithSummary("Erase yourself: your personal data is crypto-shredded and your rows deleted.");
+        me.MapPost("/unsubscribe", Unsubscribe.Mine).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Stop every alert; your choices are kept for when you subscribe again. Audited.");
         me.MapPost("/email/verification", SetSubscription.ResendVerification).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("Send a new verification link to your unverified email address.");
         api.MapDelete("/subscriptions/{subscriberId}", EraseSubscriber.ForResident).RequireAuthorization(Roles.Admin).WithAccessReason()
             .WithSummary("Erase a resident who asked by other means (X-Access-Reason for the audit log); every service erases them too.");

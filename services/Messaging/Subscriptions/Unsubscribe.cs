@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Engagement.Messaging.Delivery;
 using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
@@ -15,6 +16,7 @@ public static class Unsubscribe
 {
     public const string Via = "link";
     public const string ViaOneClick = "one-click";
+    public const string ViaConsole = "console";
 
     /// <summary>What stopping a channel changes; nothing when it is already stopped (a link may be used twice).</summary>
     public static IReadOnlyList<object> Decide(ResidentSubscription s, string channel, string via)
@@ -81,5 +83,19 @@ public static class Unsubscribe
         return LinkPages.WantsHtml(http.Request)
             ? LinkPages.Page("You are unsubscribed", message)
             : TypedResults.Ok(new LinkOutcome(status, link.Channel, message));
+    }
+
+    /// <summary>
+    /// POST /subscriptions/me/unsubscribe: the signed-in resident stops every alert (the console's button), as the
+    /// link in a message would. What they chose is kept, so subscribing again (PUT /me) is one step; DELETE /me erases.
+    /// </summary>
+    public static async Task<Ok<SubscriptionView>> Mine(ClaimsPrincipal user, IDocumentStore store, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
+    {
+        var sub = user.SubjectId();
+        var change = await SubscriptionStore.ChangeAsync(store, settings, sub, null,
+            s => s.Exists ? Decide(s, LinkTokens.All, ViaConsole) : throw ViewSubscription.NotSubscribed(),
+            c => new Audit.Entry("change", "subscriber", sub, "resident unsubscribed", new { channel = LinkTokens.All, fields = SetSubscription.ChangedFields(c.Before, c.After) }),
+            user, clock.GetUtcNow(), ct);
+        return TypedResults.Ok(SubscriptionView.From(change.After));
     }
 }

@@ -17,6 +17,9 @@ public static class NavLinks
         new("census-imports", "Census imports", [Roles.Analyst, Roles.Admin]),
         new("profiles", "Area profiles", [Roles.Neighbourhood, Roles.Communications, Roles.Analyst, Roles.Admin]),
         new("admin/audit-log", "Audit log", [Roles.Admin]),
+        new("alerts/new", "Compose an alert", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
+        new("subscription", "Your alerts", [Roles.Resident]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));

@@ -1,0 +1,23 @@
+using Engagement.Web.Api;
+
+namespace Engagement.Web.Components.Pages.Resident;
+
+/// <summary>Reading a resident's inbox through the API, which has no single-message read: the message is found in the newest page.</summary>
+public static class ResidentInbox
+{
+    public const int PageSize = 100;
+
+    public static async Task<(InboxMessageDto? Message, ApiProblem? Problem)> FindAsync(GatewayApi api, Guid id, CancellationToken ct)
+    {
+        var result = await api.GetAsync<InboxPageDto>($"api/messaging/inbox?pageSize={PageSize}", ct: ct);
+        if (!result.Ok)
+        {
+            return (null, result.Problem);
+        }
+
+        var message = result.Value?.Items.FirstOrDefault(m => m.Id == id);
+        return message is null
+            ? (null, new ApiProblem(404, "That message was not found.", "It may be older than your newest 100 messages, or it was erased.", new Dictionary<string, string[]>()))
+            : (message, null);
+    }
+}
