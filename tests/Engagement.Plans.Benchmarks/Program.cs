@@ -43,18 +43,9 @@ var results = new List<Dictionary<string, double>>();
 for (var run = 1; run <= runs; run++)
 {
     var r = new Dictionary<string, double>(StringComparer.Ordinal);
-    var database = TestInfrastructure.UniqueName("plbench");
-    var vhost = TestInfrastructure.UniqueName("plbench");
-    var connectionString = await TestInfrastructure.CreateDatabaseAsync(database);
-    await TestInfrastructure.CreateVirtualHostAsync(vhost);
-    var service = new ServiceHost<PlansApp>(new Dictionary<string, string?>
+    await using (var bench = await BenchService<PlansApp>.StartAsync("plbench"))
     {
-        ["ConnectionStrings:EventStore"] = connectionString,
-        ["RabbitMq:VirtualHost"] = vhost,
-        ["Logging:LogLevel:Default"] = "Warning",
-    }).Start();
-    try
-    {
+        var service = bench.Host;
         using var officer = service.Client(TestTokens.Create(Roles.Neighbourhood, "bench-officer", ["bulwell"]));
         var today = DateOnly.FromDateTime(London.Show(DateTimeOffset.UtcNow).DateTime);
         using var drafted = await officer.PostAsJsonAsync("/api/plans", new
@@ -118,12 +109,6 @@ for (var run = 1; run <= runs; run++)
         (r["eval_p50_ms"], r["eval_p99_ms"], r["eval_rps"]) = (read.P50Ms, read.P99Ms, read.PerSecond);
         (r["eval1_p50_ms"], r["eval1_p99_ms"]) = (single.P50Ms, single.P99Ms);
         (r["live_p50_ms"], r["live_p99_ms"], r["live_rps"]) = (live.P50Ms, live.P99Ms, live.PerSecond);
-    }
-    finally
-    {
-        await service.DisposeAsync();
-        await TestInfrastructure.DeleteVirtualHostAsync(vhost);
-        await TestInfrastructure.DropDatabaseAsync(database);
     }
 
     results.Add(r);

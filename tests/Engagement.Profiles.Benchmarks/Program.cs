@@ -55,31 +55,22 @@ var results = new List<Dictionary<string, double>>();
 for (var run = 1; run <= runs; run++)
 {
     var r = new Dictionary<string, double>(StringComparer.Ordinal);
-    var database = TestInfrastructure.UniqueName("pbench");
-    var vhost = TestInfrastructure.UniqueName("pbench");
-    var connectionString = await TestInfrastructure.CreateDatabaseAsync(database);
-    await TestInfrastructure.CreateVirtualHostAsync(vhost);
-    var service = new ServiceHost<ProfilesApp>(new Dictionary<string, string?>
+    await using (var bench = await BenchService<ProfilesApp>.StartAsync("pbench"))
     {
-        ["ConnectionStrings:EventStore"] = connectionString,
-        ["RabbitMq:VirtualHost"] = vhost,
-        ["Logging:LogLevel:Default"] = "Warning",
-    }).Start();
-    try
-    {
+        var service = bench.Host;
         using var analyst = service.Client(TestTokens.Create(Roles.Analyst, "bench-analyst", [AreaScope.ForceWide]));
         analyst.Timeout = TimeSpan.FromMinutes(5);
 
         r["shipped_ms"] = await TimeImportsAsync(analyst, shipped, null);
-        r["shipped_copy_ms"] = await TimeCopyAsync(connectionString, shipped);
+        r["shipped_copy_ms"] = await TimeCopyAsync(bench.ConnectionString, shipped);
         var progress = new SortedSet<int>();
         r["gen18_ms"] = await TimeImportsAsync(analyst, [generated054], progress);
         r["gen18_progress_values"] = progress.Count;
-        r["gen18_copy_ms"] = await TimeCopyAsync(connectionString, [generated054]);
+        r["gen18_copy_ms"] = await TimeCopyAsync(bench.ConnectionString, [generated054]);
         progress.Clear();
         r["gen49_ms"] = await TimeImportsAsync(analyst, [generated021], progress);
         r["gen49_progress_values"] = progress.Count;
-        r["gen49_copy_ms"] = await TimeCopyAsync(connectionString, [generated021]);
+        r["gen49_copy_ms"] = await TimeCopyAsync(bench.ConnectionString, [generated021]);
 
         var areas = service.Services.GetService(typeof(AreaDirectory)) is AreaDirectory d ? d.All.Select(a => a.Code).ToArray() : throw new InvalidOperationException("No areas.");
         using var reader = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = service.BaseAddress };
@@ -91,12 +82,6 @@ for (var run = 1; run <= runs; run++)
         var live = await LoadProbe.RunAsync(reader, _ => "/health/live", reads, clients);
         (r["read_p50_ms"], r["read_p99_ms"], r["read_rps"]) = (profile.P50Ms, profile.P99Ms, profile.PerSecond);
         (r["live_p50_ms"], r["live_p99_ms"], r["live_rps"]) = (live.P50Ms, live.P99Ms, live.PerSecond);
-    }
-    finally
-    {
-        await service.DisposeAsync();
-        await TestInfrastructure.DeleteVirtualHostAsync(vhost);
-        await TestInfrastructure.DropDatabaseAsync(database);
     }
 
     results.Add(r);

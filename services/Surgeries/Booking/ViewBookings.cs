@@ -35,8 +35,10 @@ public static class ViewBookings
                 PlaceWaitlisted w => (w.Name, w.Contact, w.Needs),
                 _ => (null, null, null),
             };
+            // The state and the events are two reads: an erasure committed between them shreds the details before the state
+            // says so. A booking always has a name, so a name that cannot be read is an erased one, whatever the state says.
             return new BookingDetails(b.BookingId, s.Id, b.ResidentId, b.Status.ToString().ToLowerInvariant(), s.WaitlistPosition(b.BookingId),
-                name, contact, needs, s.BookerDetailsErased || b.DetailsErased, b.ConsentToHearBack);
+                name, contact, needs, s.BookerDetailsErased || b.DetailsErased || name is null, b.ConsentToHearBack);
         }).ToList();
     }
 
