@@ -34,7 +34,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var root = LoadProbe.RepositoryRoot();
+var root = Repository.Root;
 // WebApplicationFactory finds a test project's service by an attribute the test SDK writes; an exe is told here.
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ENGAGEMENT_PLANS", Path.Combine(root, "services", "Plans"));
 Console.WriteLine($"Plans benchmark: {runs} run(s); a plan with {Activities:N0} activities and {Priorities} priorities; {reads:N0} evaluations by {clients} clients; " +

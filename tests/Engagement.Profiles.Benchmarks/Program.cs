@@ -38,7 +38,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var root = LoadProbe.RepositoryRoot();
+var root = Repository.Root;
 var seeds = Path.Combine(root, "seeds", "census2021");
 // WebApplicationFactory finds a test project's service by an attribute the test SDK writes; an exe is told here.
 Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ENGAGEMENT_PROFILES", Path.Combine(root, "services", "Profiles"));
