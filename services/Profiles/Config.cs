@@ -46,7 +46,7 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ImportQueue>();
+        builder.Services.AddSingleton<ImportSignal>();
         builder.Services.AddHostedService<ImportWorker>();
         builder.Services.AddSingleton<CensusFigures>();
         builder.Services.AddOptions<VersionThresholds>().BindConfiguration("Profiles:Versions")
@@ -64,7 +64,7 @@ public static class Config
         // Analysts (and admins): load census tables. Long work, so 202 and a status resource.
         api.MapPost("/imports", ImportCensus.Handle).RequireRoles(Roles.Analyst)
             .WithMetadata(new RequestSizeLimitAttribute(ImportCensus.MaxBytes))
-            .WithSummary("Import a Nomis census CSV (bulk or API long layout) as the request body; 202 with a status resource. The same file again changes nothing.");
+            .WithSummary("Import a Nomis census CSV (bulk or API long layout) as the request body, with ?reason= saying why; 202 with a status resource. The same file again changes nothing.");
         api.MapGet("/imports/{id:guid}", ImportCensus.Get).RequireRoles(Roles.Analyst).WithSummary("An import's progress, then its validation report.");
 
         // Staff read profiles; residents do not.

@@ -23,7 +23,7 @@ public sealed class LargeUploadTests(FullStackFixture fixture) : IClassFixture<F
     {
         using var client = fixture.Stack.Client(TestTokens.Create("analyst"));
         using var body = Body(21);
-        using var response = await client.PostAsync(new Uri("/api/profiles/imports", UriKind.Relative), body);
+        using var response = await client.PostAsync(new Uri("/api/profiles/imports?reason=A+large+file", UriKind.Relative), body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("https://engagement.example/problems/malformed-census-file", (await Problem.ReadAsync(response)).Text("type"));
     }

@@ -35,6 +35,43 @@ public sealed class LayoutTests(ProfilesFixture f) : IClassFixture<ProfilesFixtu
     }
 
     [Fact]
+    public async Task a_full_nomis_api_download_with_counts_and_percentages_imports_the_counts()
+    {
+        // Every column the API gives when no `select` is asked for, and both measures: each figure as a count (Value,
+        // 20100) and as a percentage (Percent, 20301). Only the counts are figures.
+        using var parser = new TextFieldParser(new StringReader(Ts030)) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
+        parser.SetDelimiters(",");
+        var header = parser.ReadFields()!.Skip(3).Select(h => h["Religion: ".Length..]).ToList();
+        var csv = new StringBuilder(
+            "DATE,DATE_NAME,GEOGRAPHY,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GEOGRAPHY_TYPE,C2021_RELIGION_10,C2021_RELIGION_10_NAME,C2021_RELIGION_10_SORTORDER," +
+            "MEASURES,MEASURES_NAME,OBS_VALUE,OBS_STATUS,OBS_STATUS_NAME,OBS_CONF,OBS_CONF_NAME,RECORD_OFFSET,RECORD_COUNT\n");
+        var first = "";
+        while (parser.ReadFields() is { } f)
+        {
+            first = first.Length == 0 ? f[2] : first;
+            var total = long.Parse(f[3], CultureInfo.InvariantCulture);
+            for (var i = 0; i < header.Count; i++)
+            {
+                var count = long.Parse(f[i + 3], CultureInfo.InvariantCulture);
+                foreach (var (measure, name, value) in new[] { ("20100", "Value", f[i + 3]), ("20301", "Percent", (100.0 * count / total).ToString("0.0", CultureInfo.InvariantCulture)) })
+                {
+                    csv.Append(CultureInfo.InvariantCulture,
+                        $"2021,2021,1000,\"{f[1]}\",{f[2]},wards,{i},{header[i]},{i},{measure},{name},{value},A,Normal Value,F,Free (free for publication),0,0\n");
+                }
+            }
+        }
+
+        var status = await f.ImportAsync(Encoding.UTF8.GetBytes(csv.ToString()));
+        Assert.Equal("imported", status["status"]!.GetValue<string>());
+        Assert.Equal("TS030", status["table"]!.GetValue<string>());
+        Assert.Equal(189, status["report"]!["rows"]!.GetValue<int>());
+        Assert.Equal(189 * header.Count, status["report"]!["figures"]!.GetValue<int>());
+        var totalOfFirst = await f.CountAsync(
+            $"select value from profiles.census_figures where dataset_id = '{status.Id()}' and geography_code = '{first}' and category = 0");
+        Assert.Equal(long.Parse(Ts030.Split('\n')[1].Split(',')[^header.Count..][0], CultureInfo.InvariantCulture), totalOfFirst);
+    }
+
+    [Fact]
     public async Task the_measures_suffix_is_stripped_from_every_category()
     {
         var lines = Ts030.Split('\n');
@@ -49,20 +86,11 @@ public sealed class LayoutTests(ProfilesFixture f) : IClassFixture<ProfilesFixtu
     [Fact]
     public async Task a_file_of_more_than_20_mb_is_accepted_and_reports_codes_it_does_not_know()
     {
-        // Made-up wards with long names: 20 MB with few enough figures to write quickly. No area has these codes.
-        var csv = new StringBuilder(Ts030[..Ts030.IndexOf('\n', StringComparison.Ordinal)]).Append('\n');
-        var name = new string('x', 220);
-        var rows = 0;
-        while (csv.Length < 21_000_000)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"2021,{name},E05{900000 + rows:D6},9,1,1,1,1,1,1,1,1,1\n");
-            rows++;
-        }
-
-        var response = await f.PostAsync(Encoding.UTF8.GetBytes(csv.ToString()));
+        var (csv, rows) = ProfilesFixture.MadeUpWards(900000);
+        var response = await f.PostAsync(csv);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.NotNull(response.Headers.Location);
-        var status = await f.ImportAsync(Encoding.UTF8.GetBytes(csv.ToString()));
+        var status = await f.ImportAsync(csv);
         Assert.Equal("imported", status["status"]!.GetValue<string>());
         Assert.Equal(rows, status["rowsWritten"]!.GetValue<int>());
         Assert.Equal(rows, status["report"]!["unknownCodes"]!["count"]!.GetValue<int>());

@@ -36,12 +36,19 @@ public sealed class ProfilesFixture : IAsyncLifetime
         await TestInfrastructure.CreateVirtualHostAsync(_vhost);
         // The listener's queue is bound before the service can publish anything.
         _listener = await TestBus.StartAsync(_vhost, x => x.AddConsumer<RefreshedRecorder>(), services => services.AddSingleton(Published));
-        Service = new ServiceHost<ProfilesApp>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:EventStore"] = ConnectionString,
-            ["RabbitMq:VirtualHost"] = _vhost,
-        }, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+        Service = NewService();
     }
+
+    private ServiceHost<ProfilesApp> NewService() => new ServiceHost<ProfilesApp>(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:EventStore"] = ConnectionString,
+        ["RabbitMq:VirtualHost"] = _vhost,
+    }, services => services.AddSingleton<TimeProvider>(Clock)).Start();
+
+    /// <summary>Stops the service as a deployment would, then starts a new instance on the same database and virtual host.</summary>
+    public async Task StopAsync() => await Service.DisposeAsync();
+
+    public void StartAgain() => Service = NewService();
 
     public HttpClient As(string role, params string[] areas) => Service.Client(TestTokens.Create(role, $"{role}-{Guid.NewGuid():N}"[..20], areas));
 
@@ -54,14 +61,36 @@ public sealed class ProfilesFixture : IAsyncLifetime
     /// <summary>An analyst who works force-wide, as the census and every area's communities need.</summary>
     public HttpClient Analyst() => As(Roles.Analyst, AreaScope.ForceWide);
 
+    /// <summary>
+    /// TS030 for made-up wards with long names, codes from E05{<paramref name="firstCode"/>}: over 20 MB with few enough
+    /// figures to write quickly. No area has these codes.
+    /// </summary>
+    public static (byte[] Csv, int Rows) MadeUpWards(int firstCode)
+    {
+        var ts030 = System.Text.Encoding.UTF8.GetString(Shipped("census2021-ts030-ward-nottinghamshire.csv"));
+        var csv = new System.Text.StringBuilder(ts030[..ts030.IndexOf('\n', StringComparison.Ordinal)]).Append('\n');
+        var name = new string('x', 220);
+        var rows = 0;
+        while (csv.Length < 21_000_000)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"2021,{name},E05{firstCode + rows:D6},9,1,1,1,1,1,1,1,1,1\n");
+            rows++;
+        }
+
+        return (System.Text.Encoding.UTF8.GetBytes(csv.ToString()), rows);
+    }
+
     public static byte[] Shipped(string file) => File.ReadAllBytes(SeedAreasTests.SeedPath("census2021", file));
 
-    public async Task<HttpResponseMessage> PostAsync(byte[] body, string? table = null)
+    public const string Reason = "Census refresh for the tests";
+
+    public async Task<HttpResponseMessage> PostAsync(byte[] body, string? table = null, string? reason = Reason)
     {
         using var client = Analyst();
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return await client.PostAsync("/api/profiles/imports" + (table is null ? "" : $"?table={table}"), content);
+        var query = (reason is null ? "" : $"reason={Uri.EscapeDataString(reason)}") + (table is null ? "" : $"&table={table}");
+        return await client.PostAsync("/api/profiles/imports?" + query.TrimStart('&'), content);
     }
 
     /// <summary>Posts a file and waits for its import to finish; the final status resource.</summary>

@@ -21,12 +21,18 @@ public sealed class CensusJourneyTests(ConsoleFixture fixture)
         await analyst.WaitForInteractiveAsync();
         await analyst.CheckAccessibilityAsync("journey3-02-census-imports");
 
-        // A file that is not a census table is refused whole, with the line and column.
+        // A file that is not a census table is refused whole, with the line and column; but first, an import says why.
         var bad = Path.Combine(Path.GetTempPath(), $"not-census-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(bad, "name,count\nfoo,1\n");
         try
         {
             await analyst.GetByLabel("Census file (CSV)").SetInputFilesAsync(bad);
+            await analyst.GetByLabel("Table code (optional)").FillAsync("TS021");
+            await analyst.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+            await Assertions.Expect(analyst.Locator("#error-reason")).ToContainTextAsync("Required");
+            await Assertions.Expect(analyst.GetByLabel("Table code (optional)")).ToHaveValueAsync("TS021");
+            await analyst.GetByLabel("Table code (optional)").FillAsync("");
+            await analyst.GetByLabel("Why are you importing this file?").FillAsync("Census 2021 refresh for the Berridge profile review");
             await analyst.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
             await Assertions.Expect(analyst.GetByRole(AriaRole.Alert)).ToContainTextAsync("not a census table");
             await analyst.CheckAccessibilityAsync("journey3-03-census-refused");

@@ -51,10 +51,10 @@ public static partial class CensusCsv
 
         var code = header.IndexOf("GEOGRAPHY_CODE");
         var obs = header.IndexOf("OBS_VALUE");
-        var dims = header.Select((h, i) => (h, i)).Where(x => x.h.EndsWith("_NAME", StringComparison.Ordinal) && x.h is not "GEOGRAPHY_NAME" and not "DATE_NAME" and not "MEASURES_NAME").ToList();
+        var dims = header.Select((h, i) => (h, i)).Where(x => x.h.EndsWith("_NAME", StringComparison.Ordinal) && !NotDimensions.Contains(x.h)).ToList();
         if (code >= 0 && obs >= 0 && dims.Count == 1)
         {
-            return ParseLong(header, code, header.IndexOf("GEOGRAPHY_NAME"), dims[0].i, obs, header.IndexOf("DATE"), records);
+            return ParseLong(header, code, header.IndexOf("GEOGRAPHY_NAME"), dims[0].i, obs, header.IndexOf("DATE"), Measure(header), records);
         }
 
         throw new MalformedCensusFileException(headerLine, 1,
@@ -98,7 +98,25 @@ public static partial class CensusCsv
         return Finish(Bulk, topic, date, categories, rows);
     }
 
-    private static CensusTable ParseLong(List<string> header, int codeAt, int nameAt, int dimAt, int obsAt, int dateAt, IEnumerator<(int Line, List<string> Fields)> records)
+    /// <summary>
+    /// The <c>_NAME</c> columns of a full Nomis API download that are not the table's dimension: the geography, the date,
+    /// the measure and the observation's status and confidentiality.
+    /// </summary>
+    private static readonly HashSet<string> NotDimensions = new(StringComparer.Ordinal)
+    {
+        "GEOGRAPHY_NAME", "DATE_NAME", "MEASURES_NAME", "OBS_STATUS_NAME", "OBS_CONF_NAME",
+    };
+
+    /// <summary>
+    /// Nomis gives each figure once per measure asked for: the count (<c>Value</c>, code 20100) and, unless the query
+    /// left it out, the percentage (<c>Percent</c>, 20301). Only counts are census figures here; the column that says
+    /// which measure a row is, and the value a count has in it.
+    /// </summary>
+    private static (int At, string Count) Measure(List<string> header) =>
+        header.IndexOf("MEASURES_NAME") is >= 0 and var name ? (name, "Value") : header.IndexOf("MEASURES") is >= 0 and var code ? (code, "20100") : (-1, "");
+
+    private static CensusTable ParseLong(List<string> header, int codeAt, int nameAt, int dimAt, int obsAt, int dateAt, (int At, string Count) measure,
+        IEnumerator<(int Line, List<string> Fields)> records)
     {
         var categories = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -112,6 +130,11 @@ public static partial class CensusCsv
             if (f.Count != header.Count)
             {
                 throw new MalformedCensusFileException(line, Math.Min(f.Count, header.Count) + 1, $"The row has {f.Count} fields; the header has {header.Count}.");
+            }
+
+            if (measure.At >= 0 && f[measure.At] != measure.Count)
+            {
+                continue;
             }
 
             var code = Code(f[codeAt], line, codeAt + 1);

@@ -47,6 +47,15 @@ public static class CensusStore
         alter table {schema}.census_datasets add column known_codes int not null default 0;
         update {schema}.census_datasets set known_codes = (report->>'rows')::int - (report->'unknownCodes'->>'count')::int where report is not null;
         """,
+        // Why the analyst imported the file; and the accepted file itself until its figures are written, so an import
+        // in flight survives a restart (any instance picks it up) instead of being lost with the process's memory.
+        """
+        alter table {schema}.census_datasets add column reason text not null default '';
+        create table {schema}.census_uploads (
+            dataset_id uuid primary key references {schema}.census_datasets (id) on delete cascade,
+            table_hint text,
+            body bytea not null);
+        """,
     ];
 
     public const string Licence = "Open Government Licence v3.0";
@@ -56,16 +65,16 @@ public static class CensusStore
     public sealed record Dataset(
         Guid Id, string Checksum, string Table, string Title, string Release, string GeographyLevel, string Licence, string Layout,
         string Universe, IReadOnlyList<Category> Categories, int Rows, int Figures, int Written, string Status, JsonElement? Report,
-        string? Failure, string AcceptedBy, DateTimeOffset AcceptedAt, DateTimeOffset? ImportedAt);
+        string? Failure, string AcceptedBy, DateTimeOffset AcceptedAt, DateTimeOffset? ImportedAt, string Reason);
 
     private const string Columns =
-        "id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, written, status, report, failure, accepted_by, accepted_at, imported_at";
+        "id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, written, status, report, failure, accepted_by, accepted_at, imported_at, reason";
 
     private static Dataset Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8),
         JsonSerializer.Deserialize<List<Category>>(r.GetString(9), Json)!, r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetString(13),
         r.IsDBNull(14) ? null : JsonSerializer.Deserialize<JsonElement>(r.GetString(14)), r.IsDBNull(15) ? null : r.GetString(15), r.GetString(16),
-        r.GetFieldValue<DateTimeOffset>(17), r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18));
+        r.GetFieldValue<DateTimeOffset>(17), r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18), r.GetString(19));
 
     public static async Task<Dataset?> FindAsync(EventStoreSettings settings, Guid? id, string? checksum, CancellationToken ct)
     {
@@ -112,25 +121,24 @@ public static class CensusStore
     }
 
     /// <summary>
-    /// Claims the checksum for a new dataset. A failed or abandoned attempt at the same file (its process died before
-    /// the figures committed) is cleared first, so the file can be imported again; an imported one is left alone.
+    /// Claims the checksum for a new dataset and keeps the file with it, in one transaction, for the worker to write. A
+    /// failed attempt at the same file is cleared first, so the file can be imported again; an imported one, or one
+    /// still waiting to be written, is left alone.
     /// </summary>
-    public static async Task<bool> AcceptAsync(EventStoreSettings settings, Dataset d, TimeSpan abandonedAfter, CancellationToken ct)
+    public static async Task<bool> AcceptAsync(EventStoreSettings settings, Dataset d, ReadOnlyMemory<byte> body, string? tableHint, CancellationToken ct)
     {
         await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var clear = new NpgsqlCommand(
-            $"delete from {settings.Schema}.census_datasets where checksum = @checksum and (status = 'failed' or (status = 'importing' and accepted_at < now() - @abandoned))", conn, tx))
+        await using (var clear = new NpgsqlCommand($"delete from {settings.Schema}.census_datasets where checksum = @checksum and status = 'failed'", conn, tx))
         {
             clear.Parameters.AddWithValue("checksum", d.Checksum);
-            clear.Parameters.AddWithValue("abandoned", abandonedAfter);
             await clear.ExecuteNonQueryAsync(ct);
         }
 
         await using var cmd = new NpgsqlCommand(
             $"""
-            insert into {settings.Schema}.census_datasets (id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, status, accepted_by, accepted_at)
-            values (@id, @checksum, @table, @title, @release, @level, @licence, @layout, @universe, @categories, @rows, @figures, 'importing', @by, @at)
+            insert into {settings.Schema}.census_datasets (id, checksum, table_code, title, release, geography_level, licence, layout, universe, categories, rows, figures, status, accepted_by, accepted_at, reason)
+            values (@id, @checksum, @table, @title, @release, @level, @licence, @layout, @universe, @categories, @rows, @figures, 'importing', @by, @at, @reason)
             on conflict (checksum) do nothing
             """, conn, tx);
         cmd.Parameters.AddWithValue("id", d.Id);
@@ -147,9 +155,96 @@ public static class CensusStore
         cmd.Parameters.AddWithValue("figures", d.Figures);
         cmd.Parameters.AddWithValue("by", d.AcceptedBy);
         cmd.Parameters.AddWithValue("at", d.AcceptedAt);
-        var inserted = await cmd.ExecuteNonQueryAsync(ct) == 1;
+        cmd.Parameters.AddWithValue("reason", d.Reason);
+        if (await cmd.ExecuteNonQueryAsync(ct) != 1)
+        {
+            return false;
+        }
+
+        await using (var upload = new NpgsqlCommand($"insert into {settings.Schema}.census_uploads (dataset_id, table_hint, body) values (@id, @hint, @body)", conn, tx))
+        {
+            upload.Parameters.AddWithValue("id", d.Id);
+            upload.Parameters.Add(new NpgsqlParameter("hint", NpgsqlDbType.Text) { Value = (object?)tableHint ?? DBNull.Value });
+            upload.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("body", NpgsqlDbType.Bytea) { TypedValue = body });
+            await upload.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
-        return inserted;
+        return true;
+    }
+
+    /// <summary>
+    /// The oldest accepted file no other worker holds, locked (<c>for update skip locked</c>) on a connection of its own
+    /// until <see cref="ClaimedUpload.DoneAsync"/> or <see cref="ClaimedUpload.FailAsync"/>. If this process dies, the
+    /// lock goes with its connection and another worker (here or in another instance) takes the file up again.
+    /// </summary>
+    public static async Task<ClaimedUpload?> ClaimAsync(EventStoreSettings settings, CancellationToken ct)
+    {
+        var conn = await settings.DataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var tx = await conn.BeginTransactionAsync(ct);
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                select {Columns}, u.table_hint, u.body from {settings.Schema}.census_uploads u join {settings.Schema}.census_datasets d on d.id = u.dataset_id
+                order by d.accepted_at, d.id limit 1 for update of u skip locked
+                """, conn, tx);
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                if (await r.ReadAsync(ct))
+                {
+                    return new ClaimedUpload(settings.Schema, conn, tx, Read(r), r.IsDBNull(20) ? null : r.GetString(20), r.GetFieldValue<byte[]>(21));
+                }
+            }
+
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
+            return null;
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>An accepted file held by one worker; disposing it without an outcome leaves it for the next claim.</summary>
+    public sealed class ClaimedUpload(string schema, NpgsqlConnection conn, NpgsqlTransaction tx, Dataset dataset, string? tableHint, byte[] body) : IAsyncDisposable
+    {
+        public Dataset Dataset { get; } = dataset;
+
+        public string? TableHint { get; } = tableHint;
+
+        public byte[] Body { get; } = body;
+
+        /// <summary>The figures are written (or were, before a restart): the file is no longer needed.</summary>
+        public async Task DoneAsync(CancellationToken ct)
+        {
+            await using var cmd = new NpgsqlCommand($"delete from {schema}.census_uploads where dataset_id = @id", conn, tx);
+            cmd.Parameters.AddWithValue("id", Dataset.Id);
+            await cmd.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        /// <summary>The file cannot be written: the dataset says why, and the same file may be imported again.</summary>
+        public async Task FailAsync(string failure, CancellationToken ct)
+        {
+            await using var cmd = new NpgsqlCommand(
+                $"""
+                update {schema}.census_datasets set status = 'failed', failure = @failure where id = @id and status = 'importing';
+                delete from {schema}.census_uploads where dataset_id = @id;
+                """, conn, tx);
+            cmd.Parameters.AddWithValue("id", Dataset.Id);
+            cmd.Parameters.AddWithValue("failure", failure);
+            await cmd.ExecuteNonQueryAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
+        }
     }
 
     /// <summary>Binary COPY of every figure, on the caller's connection and transaction; <paramref name="progress"/> hears every 1,000 rows.</summary>
@@ -158,6 +253,10 @@ public static class CensusStore
         await using (var writer = await conn.BeginBinaryImportAsync(
             $"copy {schema}.census_figures (dataset_id, geography_code, category, value) from stdin (format binary)", ct))
         {
+            // The server checks every row's key to its dataset when the COPY completes: for a file of hundreds of
+            // thousands of figures on a busy server that outlasts the 30-second command timeout, and a failed import
+            // would be the wrong answer to a slow one.
+            writer.Timeout = TimeSpan.FromMinutes(15);
             var done = 0;
             foreach (var row in table.Rows)
             {
@@ -199,15 +298,6 @@ public static class CensusStore
         cmd.Parameters.AddWithValue("rows", rows);
         cmd.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, Json) });
         cmd.Parameters.AddWithValue("at", at);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    public static async Task FailAsync(EventStoreSettings settings, Guid id, string failure, CancellationToken ct)
-    {
-        await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand($"update {settings.Schema}.census_datasets set status = 'failed', failure = @failure where id = @id and status = 'importing'", conn);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("failure", failure);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -8,7 +8,11 @@ namespace Engagement.Profiles.Imports;
 /// </summary>
 public sealed record CensusDatasetImported(
     Guid DatasetId, string Table, string Title, string Release, string GeographyLevel, string Licence, string Checksum,
-    int Rows, int Figures, int Warnings, int UnknownCodes, string ImportedBy);
+    int Rows, int Figures, int Warnings, int UnknownCodes, string ImportedBy)
+{
+    /// <summary>Why the analyst imported the file; empty in events written before imports took a reason.</summary>
+    public string Reason { get; init; } = "";
+}
 
 public static class ImportEvents
 {

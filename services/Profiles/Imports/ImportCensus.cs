@@ -29,18 +29,19 @@ public static class ImportCensus
     /// <summary>Census bulk files for every ward in England and Wales run to tens of megabytes.</summary>
     public const long MaxBytes = 256L * 1024 * 1024;
 
-    /// <summary>An attempt still "importing" after this long died with its process, and the same file may be tried again.</summary>
-    public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(10);
-
-    public static async Task<IResult> Handle(HttpRequest request, string? table, ClaimsPrincipal user, EventStoreSettings settings, AreaDirectory areas,
-        ImportQueue queue, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Handle(HttpRequest request, string? table, string? reason, ClaimsPrincipal user, EventStoreSettings settings, AreaDirectory areas,
+        ImportSignal signal, TimeProvider clock, CancellationToken ct)
     {
+        // Who, when and why: the reason is checked before the body is read, so a missing one costs no upload.
+        var errors = new FieldErrors();
+        var why = errors.Text("reason", reason, 1000);
+        errors.ThrowIfAny();
+
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var checksum = Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
-        if (await CensusStore.FindAsync(settings, null, checksum, ct) is { Status: not "failed" } existing
-            && !(existing.Status == "importing" && existing.AcceptedAt < clock.GetUtcNow() - Abandoned))
+        if (await CensusStore.FindAsync(settings, null, checksum, ct) is { Status: not "failed" } existing)
         {
             return TypedResults.Ok(ImportStatus.From(existing, alreadyImported: true));
         }
@@ -49,15 +50,15 @@ public static class ImportCensus
         var id = Guid.CreateVersion7();
         var report = Report(parsed, known, tree, areas);
         var dataset = new CensusStore.Dataset(id, checksum, known.Code, known.Title, parsed.Date, report.GeographyLevel, CensusStore.Licence, parsed.Layout,
-            known.Universe, tree, parsed.Rows.Count, report.Figures, 0, "importing", null, null, user.FindFirstValue("sub") ?? "unknown", clock.GetUtcNow(), null);
-        if (!await CensusStore.AcceptAsync(settings, dataset, Abandoned, ct))
+            known.Universe, tree, parsed.Rows.Count, report.Figures, 0, "importing", null, null, user.FindFirstValue("sub") ?? "unknown", clock.GetUtcNow(), null, why);
+        if (!await CensusStore.AcceptAsync(settings, dataset, bytes, table, ct))
         {
             // Another request accepted the same file a moment ago.
             var winner = await CensusStore.FindAsync(settings, null, checksum, ct);
             return TypedResults.Ok(ImportStatus.From(winner!, alreadyImported: true));
         }
 
-        await queue.EnqueueAsync(new PendingImport(dataset, parsed, report), ct);
+        signal.Wake();
         return TypedResults.Accepted($"/api/profiles/imports/{id}", ImportStatus.From(dataset, alreadyImported: false));
     }
 
