@@ -91,7 +91,7 @@ public static class Config
 
         // Emerging communities: analysts load flow data and decide on what the rule finds; staff read the candidates.
         api.MapPost("/flows", ImportFlows.Handle).RequireRoles(Roles.Analyst)
-            .WithSummary("Import flow data (period_start,period_end,area_code,area_type,dimension,value,count,source); the rule then runs over every row held.");
+            .WithSummary("Import flow data (period_start,period_end,area_code,area_type,dimension,value,count,source), with ?reason= saying why; the rule then runs over every row held.");
         api.MapGet("/emerging", DecideCandidate.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("Candidate emerging communities in your areas, with the evidence and thresholds each was found by.");
         api.MapPost("/emerging/{id}/confirm", DecideCandidate.Confirm).RequireRoles(Roles.Analyst).WithIfMatch().WithSummary("Confirm a candidate, with a reason. Takes If-Match.");

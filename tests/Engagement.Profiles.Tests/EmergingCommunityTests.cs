@@ -57,12 +57,26 @@ public sealed class EmergingCommunityTests(ProfilesFixture f) : IClassFixture<Pr
 
     private static string Flows(params string[] rows) => "period_start,period_end,area_code,area_type,dimension,value,count,source\n" + string.Join('\n', rows) + "\n";
 
-    private async Task<HttpResponseMessage> PostAsync(string csv)
+    private async Task<HttpResponseMessage> PostAsync(string csv, string? reason = "Quarterly flow data for the emerging-community review")
     {
         using var analyst = f.Analyst();
         using var content = new StringContent(csv, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        return await analyst.PostAsync("/api/profiles/flows", content);
+        return await analyst.PostAsync("/api/profiles/flows" + (reason is null ? "" : $"?reason={Uri.EscapeDataString(reason)}"), content);
+    }
+
+    [Fact]
+    public async Task a_flow_import_says_why_or_is_refused_naming_the_field()
+    {
+        var csv = Flows("2025-01-01,2025-12-31,E06000018,local-authority,nationality,Eritrean,3,DWP NINo registrations");
+        var refused = await PostAsync(csv, reason: null);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.NotNull((await refused.BodyAsync())["errors"]!["reason"]);
+        Assert.Equal(0, await f.CountAsync("select count(*) from profiles.flow_observations where value = 'Eritrean'"));
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(csv)).StatusCode);
+        Assert.Equal(1, await f.CountAsync(
+            "select count(*) from profiles.flow_imports i join profiles.flow_observations o on o.import_id = i.id where o.value = 'Eritrean' and i.reason = 'Quarterly flow data for the emerging-community review'"));
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public static class ImportFlows
             count bigint not null,
             source text not null);
         """,
+        // Why the analyst imported the file, beside who and when.
+        "alter table {schema}.flow_imports add column reason text not null default '';",
     ];
 
     public sealed record Row(int Line, DateOnly PeriodStart, DateOnly PeriodEnd, string AreaCode, string AreaType, string Dimension, string Value, long Count, string Source);
@@ -115,9 +117,12 @@ public static class ImportFlows
             ? d
             : throw new MalformedCensusFileException(line, column, $"'{value}' is not a date (yyyy-mm-dd).");
 
-    public static async Task<IResult> Handle(HttpRequest request, ClaimsPrincipal user, AreaDirectory areas, IDocumentStore store, EventStoreSettings settings,
+    public static async Task<IResult> Handle(HttpRequest request, string? reason, ClaimsPrincipal user, AreaDirectory areas, IDocumentStore store, EventStoreSettings settings,
         IOptions<EmergingThresholds> thresholds, TimeProvider clock, CancellationToken ct)
     {
+        var errors = new FieldErrors();
+        var why = errors.Text("reason", reason, 1000);
+        errors.ThrowIfAny();
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var bytes = buffer.ToArray();
@@ -128,13 +133,14 @@ public static class ImportFlows
         {
             var conn = await session.ConnectionInTransactionAsync(t);
             await using (var claim = new NpgsqlCommand(
-                $"insert into {settings.Schema}.flow_imports (id, checksum, rows, imported_by, imported_at) values (@id, @checksum, @rows, @by, @at) on conflict (checksum) do nothing", conn))
+                $"insert into {settings.Schema}.flow_imports (id, checksum, rows, imported_by, imported_at, reason) values (@id, @checksum, @rows, @by, @at, @reason) on conflict (checksum) do nothing", conn))
             {
                 claim.Parameters.AddWithValue("id", id);
                 claim.Parameters.AddWithValue("checksum", checksum);
                 claim.Parameters.AddWithValue("rows", rows.Count);
                 claim.Parameters.AddWithValue("by", user.SubjectId());
                 claim.Parameters.AddWithValue("at", clock.GetUtcNow());
+                claim.Parameters.AddWithValue("reason", why);
                 if (await claim.ExecuteNonQueryAsync(t) == 0)
                 {
                     return new FlowImportResult(id, true, rows.Count, []);
