@@ -19,10 +19,16 @@ public static class Config
         PriorityEvents.Register(options);
         Activities.ActivityDocument.Register(options);
         Evaluation.AreaDigest.Register(options);
+        Evaluation.PlanCountersProjection.Register(options);
     }
 
-    /// <summary>The service's own tables, beside Marten's: none yet.</summary>
-    public static void SchemaSteps(SchemaSteps steps) => ArgumentNullException.ThrowIfNull(steps);
+    /// <summary>The service's own tables, beside Marten's: what evaluations count from.</summary>
+    public static void SchemaSteps(SchemaSteps steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        steps.Add(Evaluation.PlanCountersProjection.Name, Evaluation.PlanCountersProjection.Migrations);
+        steps.Add("reply-clock", Evaluation.ReplyClock.Migrations);
+    }
 
     /// <summary>Consumers of other services' events.</summary>
     public static void Consumers(IBusRegistrationConfigurator x)
@@ -35,6 +41,7 @@ public static class Config
         x.AddConsumer<Evaluation.ProfileRefreshedConsumer, Evaluation.ProfileRefreshedConsumerDefinition>();
         x.AddConsumer<Evaluation.EmergingIdentifiedConsumer, Evaluation.EmergingIdentifiedConsumerDefinition>();
         x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
+        x.AddConsumer<Evaluation.ReplyClockConsumer, Evaluation.ReplyClockConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -76,7 +83,7 @@ public static class Config
         api.MapGet("/{id:guid}/activities", Activities.LogActivity.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The area's activities within the plan's period, those logged from surgeries and alerts included.");
         api.MapGet("/{id:guid}/evaluation", Evaluation.EvaluatePlan.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
-            .WithSummary("Per objective the target against the latest actual; activity by community, channel and kind; target communities unreached this quarter; the share of raisers told.");
+            .WithSummary("Per objective the target against the latest actual; activity by community, channel and kind; target communities unreached this quarter; the share of raisers told; the 72-hour reply clock.");
         api.MapGet("/rollup", Evaluation.RollUp.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("Every area in your scope: its current plan, freshness, target communities reached this quarter and the share of raisers told; areas without a plan first.");
 
