@@ -19,10 +19,18 @@ public static class Config
         PriorityEvents.Register(options);
         Activities.ActivityDocument.Register(options);
         Evaluation.AreaDigest.Register(options);
+        Evaluation.PlanCountersProjection.Register(options);
     }
 
-    /// <summary>The service's own tables, beside Marten's: none yet.</summary>
-    public static void SchemaSteps(SchemaSteps steps) => ArgumentNullException.ThrowIfNull(steps);
+    /// <summary>The service's own tables, beside Marten's: what evaluations count from.</summary>
+    public static void SchemaSteps(SchemaSteps steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        steps.Add(Evaluation.PlanCountersProjection.Name, Evaluation.PlanCountersProjection.Migrations);
+        steps.Add("reply-clock", Evaluation.ReplyClock.Migrations);
+        steps.Add("erased-residents", ErasedResidents.Migrations);
+        steps.Add("priority-votes", VoteForPriority.Migrations);
+    }
 
     /// <summary>Consumers of other services' events.</summary>
     public static void Consumers(IBusRegistrationConfigurator x)
@@ -35,6 +43,7 @@ public static class Config
         x.AddConsumer<Evaluation.ProfileRefreshedConsumer, Evaluation.ProfileRefreshedConsumerDefinition>();
         x.AddConsumer<Evaluation.EmergingIdentifiedConsumer, Evaluation.EmergingIdentifiedConsumerDefinition>();
         x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
+        x.AddConsumer<Evaluation.ReplyClockConsumer, Evaluation.ReplyClockConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -76,13 +85,13 @@ public static class Config
         api.MapGet("/{id:guid}/activities", Activities.LogActivity.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("The area's activities within the plan's period, those logged from surgeries and alerts included.");
         api.MapGet("/{id:guid}/evaluation", Evaluation.EvaluatePlan.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
-            .WithSummary("Per objective the target against the latest actual; activity by community, channel and kind; target communities unreached this quarter; the share of raisers told.");
+            .WithSummary("Per objective the target against the latest actual; activity by community, channel and kind; target communities unreached this quarter; the share of raisers told; the 72-hour reply clock.");
         api.MapGet("/rollup", Evaluation.RollUp.Handle).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("Every area in your scope: its current plan, freshness, target communities reached this quarter and the share of raisers told; areas without a plan first.");
 
         // Candidates and the two rankings side by side; the inspector (a neighbourhood role) chooses and acts.
         api.MapGet("/priorities", PriorityCommands.List).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
-            .WithSummary("An area's priorities (?area=, ?closed=true for closed ones too): mentions and community rank beside the threat, risk and harm score and its rank; stale ones flagged.");
+            .WithSummary("An area's priorities (?area=, ?closed=true for closed ones too): mentions, votes and community rank beside the threat, risk and harm score and its rank; stale ones flagged.");
         api.MapGet("/priorities/{id:guid}", PriorityCommands.Get).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
             .WithSummary("A priority: its mentions and their sources, its score, adoption, actions and closing.");
         api.MapPost("/priorities/imports/survey", ImportSurvey.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
@@ -101,6 +110,11 @@ public static class Config
             .WithSummary("Record what was done (date, text, outcome) on an adopted priority; emits PriorityActioned. Takes If-Match; accepts Idempotency-Key.");
         api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood).WithIfMatch()
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
+
+        // A resident of the area (their token names it) votes for a candidate: the community's ranking is mentions and votes.
+        api.MapPost("/priorities/{id:guid}/votes", VoteForPriority.Handle).RequireRoles(Roles.Resident)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Vote for a candidate priority of your area: once per resident (201; again, 200 with nothing added). The community's ranking is mentions and votes.");
 
         // A resident (the token's subject), about their own issues only: "you said, we did" as it stands now.
         api.MapGet("/raised", WhatIRaised.Handle).RequireRoles(Roles.Resident)

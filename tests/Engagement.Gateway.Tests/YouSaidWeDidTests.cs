@@ -142,4 +142,42 @@ public sealed class YouSaidWeDidTests(LoopFixture fx) : IClassFixture<LoopFixtur
         Assert.Equal("Joint patrols with the council ranger; two bikes seized", Assert.Single(mine["actions"]!.AsArray())!["text"]!.GetValue<string>());
         Assert.Empty((await gone.GetFromJsonAsync<JsonArray>("/api/plans/raised"))!);
     }
+
+    [Fact]
+    public async Task the_72_hour_reply_clock_reaches_the_plans_evaluation_from_messaging()
+    {
+        const string area = "bulwell";
+        using var resident = Resident("clock-res");
+        Assert.Equal(HttpStatusCode.Created, (await resident.PutAsJsonAsync("/api/messaging/subscriptions/me", new { areas = new[] { area }, interests = new[] { "appeals" } })).StatusCode);
+        using var comms = fx.Stack.Client(TestTokens.Create("communications", "comms-clock", [area]));
+        var sent = await comms.PostAsJsonAsync("/api/messaging/alerts", new
+        {
+            type = "appeal", priority = "routine", audience = new { areas = new[] { area }, interests = new[] { "appeals" } },
+            subject = "Did you see anything?", body = "A van was stolen from Highbury Road on Tuesday night. Did you see anything?",
+        });
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        await TestInfrastructure.EventuallyAsync(async () => (await comms.GetFromJsonAsync<JsonObject>(sent.Headers.Location!.ToString()))!,
+            s => s["status"]!.GetValue<string>() == "completed", Patience, "the alert to complete");
+        var alertId = (await sent.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+
+        // Two replies: one answered at once, one left open (within its 72 hours).
+        var answeredReply = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alertId}/replies", new { body = "I saw a white van leave at about two in the morning." });
+        Assert.Equal(HttpStatusCode.Created, answeredReply.StatusCode);
+        var openReply = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alertId}/replies", new { body = "There was a car parked there all evening too." });
+        Assert.Equal(HttpStatusCode.Created, openReply.StatusCode);
+        var replyId = (await answeredReply.Content.ReadFromJsonAsync<JsonObject>())!["replyId"]!.GetValue<string>();
+        using var officer = fx.Stack.Client(TestTokens.Create("neighbourhood", "pc-bulwell", [area]));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsJsonAsync($"/api/messaging/replies/{replyId}/answer", new { body = "Thank you; an officer will call." })).StatusCode);
+
+        var drafted = await officer.PostAsJsonAsync("/api/plans", new { areaCode = area });
+        Assert.Equal(HttpStatusCode.Created, drafted.StatusCode);
+        var planId = (await drafted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var replies = await TestInfrastructure.EventuallyAsync(
+            async () => (await officer.GetFromJsonAsync<JsonObject>($"/api/plans/{planId}/evaluation"))!["replies"]!,
+            r => r["received"]!.GetValue<int>() == 2 && r["answeredInTime"]!.GetValue<int>() == 1, Patience, "ReplyReceived and ReplyAnswered to reach Plans");
+        Assert.Equal(1, replies["openInTime"]!.GetValue<int>());
+        Assert.Equal(0, replies["answeredLate"]!.GetValue<int>());
+        Assert.Equal(0, replies["openOverdue"]!.GetValue<int>());
+        Assert.Equal(100.0m, replies["shareInTime"]!.GetValue<decimal>());
+    }
 }

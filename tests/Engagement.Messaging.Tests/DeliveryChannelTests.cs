@@ -151,7 +151,8 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
         using var resident = f.Resident("hg-1");
         var calm = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "I saw two people running towards the park around 11pm." });
         var urgent = await resident.PostAsJsonAsync($"/api/messaging/alerts/{alert}/replies", new { body = "One of them had a KNIFE and said he would come back." });
-        var replyId = (await urgent.BodyAsync())["replyId"]!.GetValue<string>();
+        var urgentReply = await urgent.BodyAsync();
+        var replyId = urgentReply["replyId"]!.GetValue<string>();
 
         Assert.Equal(HttpStatusCode.Created, calm.StatusCode);
         Assert.False((await calm.BodyAsync())["urgent"]!.GetValue<bool>());
@@ -171,6 +172,18 @@ public sealed class ReplyTests(MessagingFixture f) : IClassFixture<MessagingFixt
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
         Assert.Equal(1L, await f.ScalarAsync<long>("select count(*) from messaging.inbox_messages where subscriber_id = 'hg-1' and kind = 'reply-answer'"));
         Assert.Equal(0L, await f.ScalarAsync<long>("select count(*) from messaging.mt_events where data::text ilike '%would come back%'"));
+
+        // Plans counts the 72-hour clock from ReplyAnswered: the area and both times, not who nor what was written.
+        var (answeredId, answeredMessage, answeredJson) = await TestInfrastructure.EventuallyAsync(
+            () => Task.FromResult(f.Published.Messages.SingleOrDefault(m => m.Message is C.ReplyAnswered a && a.ReplyId == Guid.Parse(replyId))),
+            m => m.Message is not null, what: "ReplyAnswered");
+        var answered = (C.ReplyAnswered)answeredMessage;
+        Assert.Equal(answered.EventId, answeredId);
+        Assert.Equal("hyson-green-arboretum", answered.AreaCode);
+        Assert.Equal(urgentReply["receivedAt"]!.GetValue<DateTimeOffset>(), answered.ReceivedAt);
+        Assert.Equal((await answer.BodyAsync())["answeredAt"]!.GetValue<DateTimeOffset>(), answered.AnsweredAt);
+        Assert.DoesNotContain("officer will call", answeredJson, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("hg-1", answeredJson, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -130,7 +130,8 @@ public sealed class PublishedLog
 }
 
 public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>,
-    IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>, IConsumer<C.ReplyRaisedAsIssue>
+    IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>, IConsumer<C.ReplyRaisedAsIssue>,
+    IConsumer<C.ReplyAnswered>
 {
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {
@@ -144,4 +145,5 @@ public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>
     public Task Consume(ConsumeContext<C.AudienceCounted> context) => Record(context);
     public Task Consume(ConsumeContext<C.ReplyRaisedAsIssue> context) => Record(context);
     public Task Consume(ConsumeContext<C.ResidentErased> context) => Record(context);
+    public Task Consume(ConsumeContext<C.ReplyAnswered> context) => Record(context);
 }

@@ -126,4 +126,17 @@ public sealed class PriorityDecisionTests
             ImportSurvey.Parse("respondent_area,issue_category,free_text,date\nnowhere,asb,x,2026-11-01\nbulwell,,x,01/11/2026\n", areas));
         Assert.Equal(["line 2, column 1", "line 3, column 2", "line 3, column 4"], e.Errors!.Keys.Order());
     }
+
+    [Theory]
+    [InlineData("Call me on 07700 900123 about the bikes", "Call me on [removed] about the bikes")]
+    [InlineData("Ring (0115) 496 0123 or +44 7700 900 456", "Ring [removed] or [removed]")]
+    [InlineData("Email jo.bloggs@example.org if needed", "Email [removed] if needed")]
+    [InlineData("Drug dealing outside 12 Main St, ng6 8ab", "Drug dealing outside 12 Main St, NG6 8")]
+    [InlineData("Speeding on the A611 past 40 houses since 2019", "Speeding on the A611 past 40 houses since 2019")]
+    public void survey_free_text_loses_contact_details_and_full_postcodes_before_it_is_kept(string written, string kept)
+    {
+        var areas = new AreaDirectory([new Area("bulwell", "Bulwell", "Nottingham", [], [])]);
+        var row = Assert.Single(ImportSurvey.Parse($"respondent_area,issue_category,free_text,date\nbulwell,asb,\"{written}\",2026-11-01\n", areas));
+        Assert.Equal(kept, row.FreeText);
+    }
 }

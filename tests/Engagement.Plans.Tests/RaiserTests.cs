@@ -146,4 +146,25 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
         Assert.Equal(1, priority["mentions"]!.GetValue<int>());
         Assert.Equal(["reply"], priority["sources"]!.AsArray().Select(x => x!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task a_surgery_held_in_flight_when_its_raiser_was_erased_does_not_make_them_a_raiser_again()
+    {
+        var erasure = Guid.NewGuid();
+        await EraseAsync(erasure, "fl-gone");
+        await fx.Consumed.WaitForAsync(erasure, 1, Raisers.ResidentErasedConsumer.Name);
+        await HoldSurgeryAsync("sherwood", new C.IssueRaised("burglary", "Garages broken into on Haydn Road", ["fl-gone", "fl-here"]));
+        var reply = new C.ReplyRaisedAsIssue(Guid.NewGuid(), fx.Clock.GetUtcNow(), Guid.NewGuid(), "sherwood", "burglary", "Sheds broken into too", "fl-gone");
+        await fx.Bus.Publish(reply, ctx => ctx.MessageId = reply.EventId);
+        await fx.Consumed.WaitForAsync(reply.EventId, 1, Priorities.ReplyIssueConsumer.Name);
+
+        // Both mentions count; only the resident still with us is named, and the erased one sees nothing.
+        using var officer = fx.Officer("sherwood");
+        var priority = await (await officer.GetAsync($"/api/plans/priorities/{Priorities.Priority.IdFor("sherwood", "burglary")}")).BodyAsync();
+        Assert.Equal(2, priority["mentions"]!.GetValue<int>());
+        Assert.Single(await RaisedAsync("fl-here"));
+        Assert.Empty(await RaisedAsync("fl-gone"));
+        Assert.Equal(0, await fx.CountAsync("select count(*) from plans.mt_events where data::text like '%fl-gone%'"));
+        Assert.Equal(1, await fx.CountAsync("select count(*) from plans.erased_residents where resident_id = 'fl-gone'"));
+    }
 }

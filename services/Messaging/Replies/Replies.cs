@@ -29,8 +29,11 @@ public sealed record ReplyPosted(
     public string DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
 }
 
-public sealed record ReplyAnswered(Guid ReplyId, string SubscriberId, [property: PersonalData] string? Answer, string AnsweredBy, int Generation = 1)
-    : IHasPersonalData
+/// <param name="AreaCode">The reply's area, <paramref name="ReceivedAt"/> when its clock started and <paramref name="AnsweredAt"/> when it
+/// stopped: what Plans counts the clock by (absent from answers recorded before they were carried, which are then not published).</param>
+public sealed record ReplyAnswered(
+    Guid ReplyId, string SubscriberId, [property: PersonalData] string? Answer, string AnsweredBy, int Generation = 1, string? AreaCode = null,
+    DateTimeOffset? ReceivedAt = null, DateTimeOffset? AnsweredAt = null) : IHasPersonalData
 {
     [JsonIgnore]
     public string DataSubjectId => DataSubjects.Subscriber(SubscriberId, Generation);
@@ -65,9 +68,14 @@ public static partial class ReplyEvents
         options.Schema.For<ReplyDocument>().Identity(d => d.ReplyId).DocumentAlias("reply");
     }
 
-    public static object? Map(IEvent e) => e?.Data is ReplyPosted r
-        ? new C.ReplyReceived(e.Id, e.Timestamp, r.AlertId, r.ReplyId, r.AreaCode, r.Category, r.Urgent)
-        : e is null ? null : MarkAsIssue.Map(e);
+    public static object? Map(IEvent e) => e?.Data switch
+    {
+        ReplyPosted r => new C.ReplyReceived(e.Id, e.Timestamp, r.AlertId, r.ReplyId, r.AreaCode, r.Category, r.Urgent),
+        ReplyAnswered { AreaCode: { } area, ReceivedAt: { } received, AnsweredAt: { } answered } a =>
+            new C.ReplyAnswered(e.Id, e.Timestamp, a.ReplyId, area, received, answered),
+        null => null,
+        _ => MarkAsIssue.Map(e),
+    };
 
     public static string StreamId(Guid id) => $"reply-{id}";
 
@@ -194,7 +202,7 @@ public static partial class ReplyEvents
             }
 
             // A reply's stream is posted (1), then answered (2): a second answer racing this one conflicts and is refused above on its retry.
-            session.Events.Append(StreamId(replyId), 2, new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId(), doc.Generation));
+            session.Events.Append(StreamId(replyId), 2, new ReplyAnswered(replyId, doc.SubscriberId, answer, user.SubjectId(), doc.Generation, doc.AreaCode, doc.ReceivedAt, now));
             var after = doc with { AnsweredAt = now, AnsweredBy = user.SubjectId(), Answer = answer };
             session.Store(after);
             var conn = await session.ConnectionInTransactionAsync(t);

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Engagement.Plans.Activities;
+using Engagement.MartenAdditions;
 using Engagement.Plans.Planning;
-using Engagement.Plans.Priorities;
 using Engagement.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +18,8 @@ public sealed record AreaRollUp(
 /// </summary>
 public static class RollUp
 {
-    public static async Task<Ok<IReadOnlyList<AreaRollUp>>> Handle(ClaimsPrincipal user, AreaDirectory areas, IQuerySession query, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<AreaRollUp>>> Handle(ClaimsPrincipal user, AreaDirectory areas, IQuerySession query, EventStoreSettings settings, TimeProvider clock,
+        CancellationToken ct)
     {
         var scoped = user.ScopedAreas();
         var codes = areas.All.Select(a => a.Code).Where(c => scoped is null || scoped.Contains(c, StringComparer.Ordinal)).ToList();
@@ -28,11 +28,14 @@ public static class RollUp
         var plans = (await query.Query<PlanDocument>().Where(d => d.State.AreaCode.IsOneOf(codes)).ToListAsync(ct))
             .Select(d => d.State).Where(p => p.StartsOn <= today && p.EndsOn >= today)
             .GroupBy(p => p.AreaCode).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.StartsOn).First(), StringComparer.Ordinal);
-        var from = plans.Count == 0 ? today : plans.Values.Min(p => p.StartsOn);
-        var activities = (await query.Query<ActivityDocument>().Where(d => d.AreaCode.IsOneOf(codes) && d.On >= from && d.On <= today).ToListAsync(ct))
-            .Select(d => d.Logged).OfType<ActivityLogged>().ToLookup(a => a.AreaCode, StringComparer.Ordinal);
-        var priorities = (await query.Query<PriorityDocument>().Where(d => d.State.AreaCode.IsOneOf(codes)).ToListAsync(ct))
-            .Select(d => d.State).ToLookup(p => p.AreaCode, StringComparer.Ordinal);
+        var counters = new Dictionary<string, EvaluationCounters>(StringComparer.Ordinal);
+        await using (var conn = await settings.DataSource.OpenConnectionAsync(ct))
+        {
+            foreach (var plan in plans.Values)
+            {
+                counters[plan.AreaCode] = await EvaluatePlan.CountersAsync(conn, settings.Schema, plan, today, now, ct);
+            }
+        }
 
         var rows = codes.Select(code =>
         {
@@ -42,7 +45,7 @@ public static class RollUp
                 return new AreaRollUp(code, area.Name, null, null, null, false, false, 0, 0, null, 0);
             }
 
-            var e = EvaluatePlan.Evaluate(plan, activities[code].Where(a => a.On >= plan.StartsOn).ToList(), priorities[code].ToList(), today, now);
+            var e = EvaluatePlan.Evaluate(plan, counters[code], today, now);
             var published = plan.Revisions.Count == 0 ? (DateTimeOffset?)null : plan.Revisions[^1].PublishedAt;
             return new AreaRollUp(code, area.Name, plan.Id, plan.Title, published, published is { } p && p >= now.AddMonths(-3), today >= plan.NextReviewOn,
                 e.TargetCommunities.Count, e.TargetCommunities.Count(t => !t.Unreached), e.Raisers, e.StalePriorities.Count);

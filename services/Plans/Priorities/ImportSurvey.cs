@@ -73,7 +73,7 @@ public static class ImportSurvey
                 errors.Add($"line {line}, column 2", "An issue category of 1 to 50 letters or digits.");
             }
 
-            var freeText = fields[2].Trim();
+            var freeText = FreeTextScrubber.Scrub(fields[2].Trim());
             if (freeText.Length is 0 or > 2000)
             {
                 errors.Add($"line {line}, column 3", "The respondent's words, 1 to 2000 characters.");

@@ -9,7 +9,7 @@ namespace Engagement.Plans.Priorities;
 /// A reply staff passed on as an issue becomes a candidate priority of its area (or a mention of the one already raised
 /// for that category), with the resident who replied as its raiser. Handled once per message, through the inbox.
 /// </summary>
-public sealed class ReplyIssueConsumer(IDocumentStore store) : IConsumer<C.ReplyRaisedAsIssue>
+public sealed class ReplyIssueConsumer(IDocumentStore store, EventStoreSettings settings) : IConsumer<C.ReplyRaisedAsIssue>
 {
     public const string Name = "plans-reply-issue";
 
@@ -28,7 +28,8 @@ public sealed class ReplyIssueConsumer(IDocumentStore store) : IConsumer<C.Reply
         {
             session.CausationId = m.EventId.ToString();
             session.LastModifiedBy = "system:messaging";
-            await RaisePriority.AppendAsync(session, [candidate], context.CancellationToken);
+            await RaisePriority.AppendAsync(session, await Raisers.ErasedResidents.WithoutErasedAsync(session, settings.Schema, [candidate], context.CancellationToken),
+                context.CancellationToken);
         }, context.CancellationToken);
     }
 }

@@ -7,9 +7,10 @@ namespace Engagement.Plans.Priorities;
 
 /// <summary>
 /// Every issue raised at a surgery becomes a candidate priority of the surgery's area, or a mention of the one already
-/// raised for that category. Handled once per message: the inbox entry commits with the appended events.
+/// raised for that category. Handled once per message: the inbox entry commits with the appended events. A raiser
+/// erased before the message arrived (it was in flight) is left out: the issue still counts, but names nobody.
 /// </summary>
-public sealed class SurgeryHeldConsumer(IDocumentStore store) : IConsumer<C.SurgeryHeld>
+public sealed class SurgeryHeldConsumer(IDocumentStore store, EventStoreSettings settings) : IConsumer<C.SurgeryHeld>
 {
     public const string Name = "plans-surgery-held";
 
@@ -29,7 +30,8 @@ public sealed class SurgeryHeldConsumer(IDocumentStore store) : IConsumer<C.Surg
         {
             session.CausationId = held.EventId.ToString();
             session.LastModifiedBy = "system:surgeries";
-            await RaisePriority.AppendAsync(session, candidates, context.CancellationToken);
+            await RaisePriority.AppendAsync(session, await Raisers.ErasedResidents.WithoutErasedAsync(session, settings.Schema, candidates, context.CancellationToken),
+                context.CancellationToken);
         }, context.CancellationToken);
     }
 }

@@ -31,6 +31,9 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
         {
             session.CausationId = erased.EventId.ToString();
             session.LastModifiedBy = "system:messaging";
+            // The tombstone first, under the resident's lock: a raiser added meanwhile has committed and is forgotten
+            // below; one arriving later finds the tombstone.
+            await ErasedResidents.RecordAsync(session, settings.Schema, erased.ResidentId, erased.OccurredAt, context.CancellationToken);
             var forgotten = 0;
             foreach (var doc in await WhatIRaised.PrioritiesRaisedByAsync(session, erased.ResidentId, context.CancellationToken))
             {
@@ -42,9 +45,11 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
                 forgotten += events.Count;
             }
 
-            await Audit.RecordManyAsync(await session.ConnectionInTransactionAsync(context.CancellationToken), null, settings.Schema,
+            var conn = await session.ConnectionInTransactionAsync(context.CancellationToken);
+            var votes = await VoteForPriority.UnnameAsync(conn, settings.Schema, erased.ResidentId, context.CancellationToken);
+            await Audit.RecordManyAsync(conn, null, settings.Schema,
                 [new Audit.Row(erased.ErasedBy, null, new Audit.Entry("erase", "resident", erased.ResidentId,
-                    "resident erased: forgotten as a raiser of priorities", new { priorities = forgotten }))],
+                    "resident erased: forgotten as a raiser of priorities; their votes kept, unnamed", new { priorities = forgotten, votes }))],
                 context.CancellationToken);
         }, context.CancellationToken);
     }
