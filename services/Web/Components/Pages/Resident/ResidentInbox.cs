@@ -7,6 +7,12 @@ public static class ResidentInbox
 {
     public const int PageSize = 100;
 
+    /// <summary>The kind of message Messaging puts in a raiser's inbox when something was done about what they raised.</summary>
+    public const string YouSaidWeDid = "you-said-we-did";
+
+    /// <summary>The <c>lang</c> of a message's own text (a Welsh reader's carries Welsh first), whatever the page's language.</summary>
+    public static string Lang(InboxMessageDto message) => message.Language == "en" ? "en-GB" : message.Language;
+
     public static async Task<(InboxMessageDto? Message, ApiProblem? Problem)> FindAsync(GatewayApi api, Guid id, CancellationToken ct)
     {
         var result = await api.GetAsync<InboxPageDto>($"api/messaging/inbox?pageSize={PageSize}", ct: ct);
