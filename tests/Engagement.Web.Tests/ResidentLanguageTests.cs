@@ -37,13 +37,7 @@ public sealed class ResidentLanguageTests(ConsoleFixture fixture)
         Assert.True((await residentApi.PutAsJsonAsync("/api/messaging/subscriptions/me", new { areas = new[] { area }, interests = new[] { "asb" }, language = "cy" })).IsSuccessStatusCode);
         using var officerApi = fixture.Stack.Services.Client(TestTokens.Create("neighbourhood", "officer-cy", [area]));
         var starts = fixture.SurgeriesClock.GetUtcNow().AddDays(5);
-        var scheduled = await officerApi.PostAsJsonAsync("/api/surgeries", new
-        {
-            areaCode = area, title = "Cymhorthfa Arnold", startsAt = starts, endsAt = starts.AddHours(1),
-            venue = new { name = "Arnold Library", address = "Front Street", postcode = "NG5 7EE", accessible = true },
-            capacity = 5, hostOfficer = new { id = "officer-cy", name = "PC Arnold" },
-        });
-        Assert.True(scheduled.IsSuccessStatusCode);
+        await YouSaidWeDidJourneyTests.ScheduleAsync(officerApi, area, "Cymhorthfa Arnold", starts, "officer-cy", ("Arnold Library", "Front Street", "NG5 7EE"));
 
         var phone = await fixture.Chromium.PhoneAsync(fixture.Stack.Address);
         await phone.DemoSignInAsync("resident", "resident-cy", null, "welsh-01-sign-in");
