@@ -43,12 +43,14 @@ public sealed class ResidentLanguageTests(ConsoleFixture fixture)
         await phone.DemoSignInAsync("resident", "resident-cy", null, "welsh-01-sign-in");
 
         // No choice made yet: the subscription's language, Welsh, on every resident page, dates included.
-        await VisitAsync(phone, "inbox", "Eich negeseuon", "cy", "welsh-02-inbox");
+        await VisitAsync(phone, "", "Ymgysylltu â'r gymdogaeth", "cy", "welsh-02-home");
+        await Assertions.Expect(phone.Locator("main").GetByRole(AriaRole.Link, new() { Name = "Dod o hyd i gymhorthfa" })).ToBeVisibleAsync();
+        await VisitAsync(phone, "inbox", "Eich negeseuon", "cy", "welsh-03-inbox");
         await Assertions.Expect(phone.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Beth ddigwyddodd i'r hyn a godais i" })).ToBeVisibleAsync();
-        await VisitAsync(phone, "subscription", "Eich rhybuddion", "cy", "welsh-03-subscription");
+        await VisitAsync(phone, "subscription", "Eich rhybuddion", "cy", "welsh-04-subscription");
         await Assertions.Expect(phone.GetByRole(AriaRole.Group, new() { Name = "Iaith" }).GetByLabel("Cymraeg")).ToBeCheckedAsync();
         await Assertions.Expect(phone.GetByLabel("Ymddygiad gwrthgymdeithasol")).ToBeCheckedAsync();
-        await VisitAsync(phone, "find-a-surgery", "Dod o hyd i gymhorthfa", "cy", "welsh-04-find-a-surgery");
+        await VisitAsync(phone, "find-a-surgery", "Dod o hyd i gymhorthfa", "cy", "welsh-05-find-a-surgery");
         await phone.GetByLabel("Eich ardal").SelectOptionAsync(area);
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "I ddod yn Arnold" })).ToBeVisibleAsync();
         var card = phone.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Cymhorthfa Arnold" });
@@ -56,10 +58,10 @@ public sealed class ResidentLanguageTests(ConsoleFixture fixture)
         await Assertions.Expect(card).ToContainTextAsync(London.Show(starts).ToString("dddd d MMMM yyyy", welsh));
         await Assertions.Expect(card).ToContainTextAsync("5 o 5 lle ar ôl");
         await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = "Archebu lle yn Cymhorthfa Arnold" })).ToBeVisibleAsync();
-        await phone.CheckAccessibilityAsync("welsh-05-find-a-surgery-results");
+        await phone.CheckAccessibilityAsync("welsh-06-find-a-surgery-results");
         await phone.AssertReflowsAt320Async();
-        await VisitAsync(phone, "my-bookings", "Fy archebion", "cy", "welsh-06-my-bookings");
-        await VisitAsync(phone, "what-i-raised", "Beth ddigwyddodd i'r hyn a godais i", "cy", "welsh-07-what-i-raised");
+        await VisitAsync(phone, "my-bookings", "Fy archebion", "cy", "welsh-07-my-bookings");
+        await VisitAsync(phone, "what-i-raised", "Beth ddigwyddodd i'r hyn a godais i", "cy", "welsh-08-what-i-raised");
         await Assertions.Expect(phone.GetByText("Dim byd eto.", new() { Exact = false })).ToBeVisibleAsync();
 
         // The switch names the other language in itself, and the choice outlasts the subscription's.
@@ -68,7 +70,7 @@ public sealed class ResidentLanguageTests(ConsoleFixture fixture)
         await toEnglish.ClickAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Name = "What happened to what I raised", Level = 1 })).ToBeVisibleAsync();
         await ExpectLanguageAsync(phone, "en-GB");
-        await VisitAsync(phone, "inbox", "Your messages", "en-GB", "welsh-08-inbox-switched-to-english");
+        await VisitAsync(phone, "inbox", "Your messages", "en-GB", "welsh-09-inbox-switched-to-english");
         var toWelsh = phone.GetByRole(AriaRole.Navigation, new() { Name = "Language" }).GetByRole(AriaRole.Link, new() { Name = "Cymraeg" });
         await Assertions.Expect(toWelsh).ToHaveAttributeAsync("lang", "cy");
         await toWelsh.ClickAsync();

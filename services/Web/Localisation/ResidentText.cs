@@ -22,6 +22,8 @@ public sealed class ResidentText
     public required string SignOut { get; init; }
     public required IReadOnlyDictionary<string, string> Nav { get; init; }
     public required string LanguageNav { get; init; }
+    public required string HomeHeading { get; init; }
+    public required string HomeChoose { get; init; }
     public required string ProblemHeading { get; init; }
     public required string ErrorLabel { get; init; }
     public required string Loading { get; init; }
@@ -36,6 +38,8 @@ public sealed class ResidentText
     public required string Message { get; init; }
     public required string BackToMessages { get; init; }
     public required Func<string, string> Sent { get; init; }
+    public required string MessageNotFound { get; init; }
+    public required string MessageNotFoundDetail { get; init; }
     public required string WasItUseful { get; init; }
     public required string Useful { get; init; }
     public required string NotUseful { get; init; }
@@ -155,6 +159,9 @@ public sealed class ResidentText
 
     public bool IsWelsh => HtmlLang == "cy";
 
+    /// <summary>A navigation link's words: the resident pages' in this language, any other page's as it is.</summary>
+    public string NavText(Components.Layout.NavLinks.Link link) => Nav.GetValueOrDefault(link.Href, link.Text);
+
     /// <summary>How many places a surgery has left, or that it is drop-in or full.</summary>
     public string SurgeryPlaces(Surgeries.Surgery s) =>
         s.DropIn ? DropIn : s.PlacesLeft is > 0 ? PlacesLeft(s.PlacesLeft, s.Capacity) : Full(s.Waitlisted);
@@ -181,6 +188,8 @@ public sealed class ResidentText
             ["what-i-raised"] = "What happened to what I raised",
         },
         LanguageNav = "Language",
+        HomeHeading = "Neighbourhood engagement",
+        HomeChoose = "Choose what you want to do:",
         ProblemHeading = "There is a problem",
         ErrorLabel = "Error:",
         Loading = "Loading…",
@@ -193,6 +202,8 @@ public sealed class ResidentText
         Message = "Message",
         BackToMessages = "Back to your messages",
         Sent = t => $"Sent {t}",
+        MessageNotFound = "That message was not found.",
+        MessageNotFoundDetail = "It may be older than your newest 100 messages, or it was erased.",
         WasItUseful = "Was this message useful?",
         Useful = "Yes, it was useful",
         NotUseful = "No, it was not useful",
@@ -317,6 +328,8 @@ public sealed class ResidentText
             ["what-i-raised"] = "Beth ddigwyddodd i'r hyn a godais i",
         },
         LanguageNav = "Iaith",
+        HomeHeading = "Ymgysylltu â'r gymdogaeth",
+        HomeChoose = "Dewiswch beth rydych chi am ei wneud:",
         ProblemHeading = "Mae problem",
         ErrorLabel = "Gwall:",
         Loading = "Wrthi'n llwytho…",
@@ -329,6 +342,8 @@ public sealed class ResidentText
         Message = "Neges",
         BackToMessages = "Yn ôl i'ch negeseuon",
         Sent = t => $"Anfonwyd {t}",
+        MessageNotFound = "Ni chafwyd hyd i'r neges honno.",
+        MessageNotFoundDetail = "Efallai ei bod yn hŷn na'ch 100 neges fwyaf diweddar, neu ei bod wedi'i dileu.",
         WasItUseful = "Oedd y neges hon yn ddefnyddiol?",
         Useful = "Oedd, roedd yn ddefnyddiol",
         NotUseful = "Nac oedd, doedd hi ddim yn ddefnyddiol",

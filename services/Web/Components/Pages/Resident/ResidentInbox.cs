@@ -1,4 +1,5 @@
 using Engagement.Web.Api;
+using Engagement.Web.Localisation;
 
 namespace Engagement.Web.Components.Pages.Resident;
 
@@ -23,7 +24,7 @@ public static class ResidentInbox
 
         var message = result.Value?.Items.FirstOrDefault(m => m.Id == id);
         return message is null
-            ? (null, new ApiProblem(404, "That message was not found.", "It may be older than your newest 100 messages, or it was erased.", new Dictionary<string, string[]>()))
+            ? (null, new ApiProblem(404, ResidentText.Current.MessageNotFound, ResidentText.Current.MessageNotFoundDetail, new Dictionary<string, string[]>()))
             : (message, null);
     }
 }
