@@ -1,6 +1,7 @@
 using Engagement.ServiceDefaults;
 using Engagement.Web.Api;
 using Engagement.Web.Components;
+using Engagement.Web.Localisation;
 using Engagement.Web.SignIn;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -28,6 +29,7 @@ public static class Config
         builder.Services.AddAuthorization();
         builder.Services.AddHealthChecks();
         builder.AddWebAuth();
+        builder.AddResidentLanguage();
         builder.Services.AddSingleton(sp => AreaDirectory.Load(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddResilientHttpClient(GatewayApi.Client)
             .ConfigureHttpClient((sp, c) => c.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value.GatewayUrl);
@@ -51,6 +53,7 @@ public static class Config
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAuthentication();
+        app.UseResidentLanguage();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapHealth();

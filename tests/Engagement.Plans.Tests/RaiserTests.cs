@@ -9,13 +9,18 @@ namespace Engagement.Plans.Tests;
 /// <summary>"You said, we did" in Plans: who raised each priority, what they may see of it, and forgetting the erased.</summary>
 public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
 {
-    private async Task HoldSurgeryAsync(string area, params C.IssueRaised[] issues)
+    private async Task<Guid> HoldSurgeryAsync(string area, params C.IssueRaised[] issues)
     {
         var messageId = Guid.NewGuid();
-        await fx.Bus.Publish(new C.SurgeryHeld(messageId, fx.Clock.GetUtcNow(), Guid.NewGuid(), area, fx.Clock.GetUtcNow().AddHours(-2), 9, issues),
+        var surgeryId = Guid.NewGuid();
+        await fx.Bus.Publish(new C.SurgeryHeld(messageId, fx.Clock.GetUtcNow(), surgeryId, area, fx.Clock.GetUtcNow().AddHours(-2), 9, issues),
             ctx => ctx.MessageId = messageId);
         await fx.Consumed.WaitForAsync(messageId, 1, Priorities.SurgeryHeldConsumer.Name);
+        return surgeryId;
     }
+
+    private static IEnumerable<(string Source, string? SurgeryId)> Where(System.Text.Json.Nodes.JsonNode raised) =>
+        raised["where"]!.AsArray().Select(w => (w!["source"]!.GetValue<string>(), w["surgeryId"]?.GetValue<string>()));
 
     private async Task EraseAsync(Guid messageId, string residentId) =>
         await fx.Bus.Publish(new C.ResidentErased(messageId, fx.Clock.GetUtcNow(), residentId, residentId), ctx => ctx.MessageId = messageId);
@@ -32,13 +37,16 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
     public async Task raisers_of_one_issue_are_merged_across_surgeries_and_every_one_is_carried_by_the_action()
     {
         using var officer = fx.Officer("clifton-east");
-        await HoldSurgeryAsync("clifton-east", new C.IssueRaised("vehicle-crime", "Catalytic converters stolen on Farnborough Road", ["ce-ann", "ce-bob"]));
-        await HoldSurgeryAsync("clifton-east", new C.IssueRaised("Vehicle crime", "Cars broken into overnight", ["ce-bob", "ce-cat"]),
+        var first = await HoldSurgeryAsync("clifton-east", new C.IssueRaised("vehicle-crime", "Catalytic converters stolen on Farnborough Road", ["ce-ann", "ce-bob"]));
+        var second = await HoldSurgeryAsync("clifton-east", new C.IssueRaised("Vehicle crime", "Cars broken into overnight", ["ce-bob", "ce-cat"]),
             new C.IssueRaised("asb", "Fireworks in the park"));
 
         var raised = Assert.Single(await RaisedAsync("ce-cat"));
         Assert.Equal("candidate", raised!["status"]!.GetValue<string>());
         Assert.Equal("vehicle-crime", raised["category"]!.GetValue<string>());
+        // Where each resident raised it: only their own mentions, each surgery named by its id.
+        Assert.Equal([("surgery", (string?)second.ToString())], Where(raised));
+        Assert.Equal([("surgery", (string?)first.ToString()), ("surgery", second.ToString())], Where(Assert.Single(await RaisedAsync("ce-bob"))!));
         Assert.Empty(await RaisedAsync("ce-nobody"));
         var id = raised.AsObject().Id("priorityId");
 
@@ -112,6 +120,7 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
         Assert.Equal("Knives found in the park", first["issue"]!.GetValue<string>());
         Assert.Equal("Weapon sweeps every week with the park wardens", Assert.Single(first["actions"]!.AsArray())!["text"]!.GetValue<string>());
         Assert.NotNull(first["closedAt"]);
+        Assert.Equal("surgery", Assert.Single(Where(first)).Source);
         var second = Assert.Single(await RaisedAsync("sa-second"))!;
         Assert.Equal(2, second["round"]!.GetValue<int>());
         Assert.Equal("candidate", second["status"]!.GetValue<string>());
@@ -141,6 +150,7 @@ public sealed class RaiserTests(PlansFixture fx) : IClassFixture<PlansFixture>
 
         var raised = Assert.Single(await RaisedAsync("bw-dee"));
         Assert.Equal("road-safety", raised!["category"]!.GetValue<string>());
+        Assert.Equal([("reply", (string?)null)], Where(raised));
         using var officer = fx.Officer("bulwell");
         var priority = (await (await officer.GetAsync("/api/plans/priorities?area=bulwell")).ArrayAsync()).Single(p => p!["category"]!.GetValue<string>() == "road-safety")!;
         Assert.Equal(1, priority["mentions"]!.GetValue<int>());

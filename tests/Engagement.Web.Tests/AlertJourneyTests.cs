@@ -104,10 +104,12 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         // The resident reads it on their phone (Welsh and English together), says it was useful, and replies.
         var phone = await fixture.Chromium.PhoneAsync(fixture.Stack.Address);
         await phone.DemoSignInAsync("resident", Resident, null, "alerts-07-resident-sign-in");
+        // A Welsh subscriber: the resident pages are in Welsh for them.
         await phone.GotoAsync("inbox");
+        await Assertions.Expect(phone.Locator("html")).ToHaveAttributeAsync("lang", "cy");
         var message = phone.GetByRole(AriaRole.Link, new() { Name = $"{WelshSubject} / {Subject}" });
         await Assertions.Expect(message).ToBeVisibleAsync();
-        await Assertions.Expect(phone.GetByRole(AriaRole.Listitem).Filter(new() { Has = message })).ToContainTextAsync("New");
+        await Assertions.Expect(phone.GetByRole(AriaRole.Listitem).Filter(new() { Has = message })).ToContainTextAsync("Newydd");
         await phone.CheckAccessibilityAsync("alerts-08-inbox-phone");
         await phone.TabToAsync(message);
         await phone.Keyboard.PressAsync("Enter");
@@ -115,11 +117,11 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         await phone.WaitForInteractiveAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"{WelshSubject} / {Subject}");
         await Assertions.Expect(phone.Locator(".message-body")).ToContainTextAsync("Lock doors and windows");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Yes, it was useful" }).ClickAsync();
-        await Assertions.Expect(phone.Locator("#rating-status")).ToHaveTextAsync("You said this was useful. Thank you.");
-        await phone.GetByLabel("Your reply").FillAsync("I saw a white van on Farnborough Road at 2am.");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Send reply" }).ClickAsync();
-        await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Your reply was sent");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Oedd, roedd yn ddefnyddiol" }).ClickAsync();
+        await Assertions.Expect(phone.Locator("#rating-status")).ToHaveTextAsync("Dywedoch chi fod hon yn ddefnyddiol. Diolch.");
+        await phone.GetByLabel("Eich ateb").FillAsync("I saw a white van on Farnborough Road at 2am.");
+        await phone.GetByRole(AriaRole.Button, new() { Name = "Anfon ateb" }).ClickAsync();
+        await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Anfonwyd eich ateb");
         await phone.CheckAccessibilityAsync("alerts-09-message-rated-and-replied-phone");
         await phone.AssertReflowsAt320Async();
         await phone.Context.CloseAsync();

@@ -42,8 +42,10 @@ public sealed record PriorityClosed(Guid PriorityId, string AreaCode, string Cat
 public sealed record RaiserForgotten(Guid PriorityId, string ResidentId, DateTimeOffset At);
 
 /// <summary>A closed round of the priority, kept so that those who raised it still see what became of it.</summary>
+/// <param name="Mentions">Each time it was raised that round, so a raiser still sees where they raised it (null in snapshots from before it was kept).</param>
 public sealed record PastRound(
-    int Round, string Issue, DateTimeOffset RaisedAt, PartnerReferral? Referral, IReadOnlyList<PriorityAction> Actions, Decision? Closure, IReadOnlyList<string> RaiserIds);
+    int Round, string Issue, DateTimeOffset RaisedAt, PartnerReferral? Referral, IReadOnlyList<PriorityAction> Actions, Decision? Closure, IReadOnlyList<string> RaiserIds,
+    IReadOnlyList<Mention>? Mentions = null);
 
 public static class PriorityStatus
 {
@@ -93,7 +95,7 @@ public sealed record Priority(
         PriorityRaised e => Initial with
         {
             Id = e.PriorityId, AreaCode = e.AreaCode, Category = e.Category, Round = e.Round, Status = PriorityStatus.Candidate, Mentions = [e.Mention],
-            PastRounds = Exists ? PastRounds.Add(new PastRound(Round, Issue, RaisedAt, Referral, Actions, Closure, RaiserIds)) : [],
+            PastRounds = Exists ? PastRounds.Add(new PastRound(Round, Issue, RaisedAt, Referral, Actions, Closure, RaiserIds, Mentions)) : [],
         },
         PriorityMentioned e => this with { Mentions = Mentions.Add(e.Mention) },
         PriorityAssessed e => this with { Scores = e.Scores },
@@ -103,11 +105,15 @@ public sealed record Priority(
         PriorityClosed e => this with { Status = PriorityStatus.Closed, Closure = e.Decision },
         RaiserForgotten e => this with
         {
-            Mentions = Mentions.Select(m => m with { RaiserIds = Without(m.RaiserIds, e.ResidentId) }).ToImmutableList(),
-            PastRounds = PastRounds.Select(r => r with { RaiserIds = Without(r.RaiserIds, e.ResidentId) }).ToImmutableList(),
+            Mentions = Forget(Mentions, e.ResidentId).ToImmutableList(),
+            PastRounds = PastRounds.Select(r => r with { RaiserIds = Without(r.RaiserIds, e.ResidentId), Mentions = r.Mentions is null ? null : Forget(r.Mentions, e.ResidentId).ToList() })
+                .ToImmutableList(),
         },
         _ => this,
     };
+
+    private static IEnumerable<Mention> Forget(IEnumerable<Mention> mentions, string residentId) =>
+        mentions.Select(m => m with { RaiserIds = Without(m.RaiserIds, residentId) });
 
     private static IReadOnlyList<string> Without(IReadOnlyList<string> ids, string residentId) =>
         ids.Contains(residentId, StringComparer.Ordinal) ? ids.Where(r => r != residentId).ToList() : ids;

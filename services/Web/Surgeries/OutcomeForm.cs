@@ -11,13 +11,16 @@ public sealed class OutcomeForm
     {
         public string Category { get; set; } = "";
         public string Summary { get; set; } = "";
+
+        /// <summary>The bookings of those who raised it and asked to hear back ("you said, we did").</summary>
+        public HashSet<Guid> RaisedBy { get; } = [];
     }
 
     /// <summary>The API's request (POST /api/surgeries/{id}/outcome); blank issue lines are left out.</summary>
     public object Request() => new
     {
         attendance = Attendance,
-        issuesRaised = Issues.Where(i => i.Category.Length > 0 || i.Summary.Length > 0).Select(i => new { category = i.Category, summary = i.Summary }),
+        issuesRaised = Issues.Where(i => i.Category.Length > 0 || i.Summary.Length > 0).Select(i => new { category = i.Category, summary = i.Summary, raisedBy = i.RaisedBy.Select(b => b.ToString()) }),
         notes = string.IsNullOrWhiteSpace(Notes) ? null : Notes,
     };
 }

@@ -14,7 +14,9 @@ public sealed record Surgery(
     bool DropIn, int? Capacity, int? PlacesLeft, int Waitlisted, string HostOfficer, IReadOnlyList<string> Topics,
     Guid? SeriesId, string Status, Outcome? Outcome, long Version);
 
-public sealed record Booking(Guid BookingId, Guid SurgeryId, string ResidentId, string Status, int? WaitlistPosition, string? Name, string? Contact, string? Needs, bool DetailsErased);
+public sealed record Booking(
+    Guid BookingId, Guid SurgeryId, string ResidentId, string Status, int? WaitlistPosition, string? Name, string? Contact, string? Needs, bool DetailsErased,
+    bool ConsentToHearBack = false);
 
 public sealed record BookingList(Guid SurgeryId, int? Capacity, int Confirmed, int Waitlisted, IReadOnlyList<Booking> Bookings);
 
@@ -41,7 +43,5 @@ public static class SurgeryText
         _ => status,
     };
 
-    public static string Places(Surgery s) => s.DropIn
-        ? "Drop-in: no booking needed"
-        : s.PlacesLeft is > 0 ? $"{s.PlacesLeft} of {s.Capacity} places left" : $"Full ({s.Waitlisted} on the waiting list)";
+    public static string Places(Surgery s) => Localisation.ResidentText.English.SurgeryPlaces(s);
 }

@@ -20,6 +20,7 @@ public static class NavLinks
         new("alerts/new", "Compose an alert", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
         new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
         new("subscription", "Your alerts", [Roles.Resident]),
+        new("what-i-raised", "What happened to what I raised", [Roles.Resident]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
