@@ -20,6 +20,9 @@ public static class NavLinks
         new("alerts/new", "Compose an alert", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
         new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
         new("subscription", "Your alerts", [Roles.Resident]),
+        new("kin", "Key individuals", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("replies", "Replies", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("profiles/emerging", "Emerging communities", [Roles.Analyst, Roles.Admin]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
