@@ -19,13 +19,17 @@ public sealed class ProfileWorkJourneyTests(ConsoleFixture fixture)
 
     private static string CensusFile(string name) => Path.Combine(Path.GetDirectoryName(GatewayStack.SeedFile)!, "census2021", name);
 
-    /// <summary>The census tables a profile needs (importing one twice changes nothing), and flows that make a candidate.</summary>
+    /// <summary>
+    /// The census tables a profile needs, and flows that make a candidate. The files go with CRLF line ends: the same
+    /// figures, but not the same file, so the census journey sharing this stack still sees its own import run.
+    /// </summary>
     private async Task ArrangeAsync()
     {
         using var analyst = fixture.Stack.Services.Client(TestTokens.Create("analyst", "analyst-profile-seed"));
         foreach (var file in new[] { "census2021-ts021-ward-nottinghamshire.csv", "census2021-ts054-ward-nottinghamshire.csv" })
         {
-            using var csv = new StringContent(await File.ReadAllTextAsync(CensusFile(file)), Encoding.UTF8);
+            var text = (await File.ReadAllTextAsync(CensusFile(file))).ReplaceLineEndings("\r\n");
+            using var csv = new StringContent(text, Encoding.UTF8);
             csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
             var accepted = await analyst.PostAsync("/api/profiles/imports", csv);
             Assert.True(accepted.IsSuccessStatusCode, $"importing {file}: {(int)accepted.StatusCode}");
