@@ -10,7 +10,7 @@ namespace Engagement.Messaging.Tests;
 public sealed class ReplyClockTests(MessagingFixture f) : IClassFixture<MessagingFixture>
 {
     [Fact]
-    public async Task sorted_by_the_clock_the_waiting_reply_due_first_leads_and_answered_ones_follow()
+    public async Task sorted_by_the_clock_the_waiting_reply_due_first_leads_and_answered_ones_follow_each_saying_if_it_was_raised_as_an_issue()
     {
         await Audiences.SeedAsync(f, "clk-", 1, "radford", ["appeals"]);
         using var comms = f.As(Roles.Communications, "comms-clock-sort", "radford");
@@ -36,6 +36,9 @@ public sealed class ReplyClockTests(MessagingFixture f) : IClassFixture<Messagin
         var urgentNewest = await ReplyAsync("He had a knife and he is back now.");
         (await comms.PostAsJsonAsync($"/api/messaging/replies/{answered}/answer", new { body = "Thank you, an officer will collect the footage." })).EnsureSuccessStatusCode();
 
+        (await comms.PostAsJsonAsync($"/api/messaging/replies/{oldest}/issue", new { category = "vehicle-crime", summary = "Petrol can seen before a van fire" }))
+            .EnsureSuccessStatusCode();
+
         var byClock = (await comms.GetFromJsonAsync<JsonArray>($"/api/messaging/replies?alertId={alert}&sort=due"))!;
         var byDefault = (await comms.GetFromJsonAsync<JsonArray>($"/api/messaging/replies?alertId={alert}"))!;
         var waiting = (await comms.GetFromJsonAsync<JsonArray>($"/api/messaging/replies?alertId={alert}&sort=due&answered=false"))!;
@@ -47,6 +50,7 @@ public sealed class ReplyClockTests(MessagingFixture f) : IClassFixture<Messagin
         Assert.Equal(new[] { oldest, urgentNewest }, Ids(waiting));
         var due = byClock.Select(r => r!["dueBy"]!.GetValue<DateTimeOffset>()).ToArray();
         Assert.True(due[0] < due[1], "the waiting reply due first comes first");
+        Assert.Equal(new[] { true, false, false }, byClock.Select(r => r!["raisedAsIssue"]!.GetValue<bool>()).ToArray());
         Assert.Equal(HttpStatusCode.BadRequest, badSort.StatusCode);
         Assert.NotNull((await badSort.BodyAsync())["errors"]!["sort"]);
     }

@@ -93,6 +93,8 @@ public sealed class ReplyJourneyTests(ConsoleFixture fixture)
         await page.CheckAccessibilityAsync("replies-04-mark-as-issue");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pass on as an issue" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Passed on to Mapperley's priorities." })).ToBeVisibleAsync();
+        await Assertions.Expect(fresh).ToContainTextAsync("Passed on as an issue of Mapperley's priorities.");
+        await Assertions.Expect(fresh.GetByRole(AriaRole.Button, new() { Name = "Mark as an issue" })).ToHaveCountAsync(0);
 
         await page.GetByLabel("All replies, answered ones last").CheckAsync();
         await Assertions.Expect(cards).ToHaveCountAsync(2);

@@ -47,7 +47,7 @@ public sealed record ReplyDocument(
 
 public sealed record ReplyView(
     Guid ReplyId, Guid AlertId, string SubscriberId, string? Body, string Category, string AreaCode, bool Urgent, IReadOnlyList<string> Keywords,
-    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer);
+    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer, bool RaisedAsIssue = false);
 
 public static partial class ReplyEvents
 {
@@ -140,11 +140,11 @@ public static partial class ReplyEvents
         return TypedResults.Created($"/api/messaging/replies/{replyId}", View(doc, now));
     }
 
-    public static ReplyView View(ReplyDocument d, DateTimeOffset now)
+    public static ReplyView View(ReplyDocument d, DateTimeOffset now, bool raisedAsIssue = false)
     {
         ArgumentNullException.ThrowIfNull(d);
         return new ReplyView(d.ReplyId, d.AlertId, d.SubscriberId, d.Body, d.Category, d.AreaCode, d.Urgent, d.Keywords, London.Show(d.ReceivedAt),
-            London.Show(d.DueBy), d.AnsweredAt is null && d.DueBy < now, d.AnsweredAt is { } a ? London.Show(a) : null, d.Answer);
+            London.Show(d.DueBy), d.AnsweredAt is null && d.DueBy < now, d.AnsweredAt is { } a ? London.Show(a) : null, d.Answer, raisedAsIssue);
     }
 
     /// <summary>The orders a reply list comes in: urgent first then oldest (the default), or by the 72-hour clock.</summary>
@@ -191,7 +191,10 @@ public static partial class ReplyEvents
         var visible = docs.Where(d => user.CanActIn(d.AreaCode)).ToList();
         await settings.ConsultedAsync(user, new Audit.Entry("consult", "replies", alertId?.ToString() ?? "all", reason ?? "replies list",
             new { count = visible.Count, overdue, urgent, answered }), ct);
-        return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now)).ToList());
+        var ids = visible.Select(d => d.ReplyId).ToArray();
+        var raised = ids.Length == 0 ? [] : (await session.Events.QueryRawEventDataOnly<ReplyMarkedAsIssue>()
+            .Where(m => m.ReplyId.IsOneOf(ids)).Select(m => m.ReplyId).ToListAsync(ct)).ToHashSet();
+        return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now, raised.Contains(d.ReplyId))).ToList());
     }
 
     /// <summary>Staff answer a reply; the answer lands in the resident's inbox and stops the clock.</summary>

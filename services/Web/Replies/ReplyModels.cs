@@ -6,7 +6,7 @@ namespace Engagement.Web.Replies;
 
 public sealed record StaffReplyDto(
     Guid ReplyId, Guid AlertId, string SubscriberId, string? Body, string Category, string AreaCode, bool Urgent, IReadOnlyList<string> Keywords,
-    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer);
+    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer, bool RaisedAsIssue);
 
 /// <summary>
 /// The Neighbourhood Policing Guarantee's 72-hour clock in words: how long is left, or how long overdue, so it never
