@@ -90,7 +90,7 @@ public static class Config
         alerts.MapPost("/{id:guid}/replies", Replies.ReplyEvents.Post).RequireAuthorization(Roles.Resident).WithIdempotencyKey()
             .WithSummary("A resident replies to an alert they received. Accepts Idempotency-Key.");
         api.MapGet("/replies", Replies.ReplyEvents.List).RequireRoles(Roles.Communications, Roles.Neighbourhood)
-            .WithSummary("Replies with their 72-hour clocks; overdue=true lists the breaches. Audited.");
+            .WithSummary("Replies with their 72-hour clocks; overdue=true lists the breaches, answered=false those still waiting, sort=due orders by the clock (waiting replies due first, then answered); each says whether it was passed on as an issue. Audited.");
         api.MapPost("/replies/{replyId:guid}/answer", Replies.ReplyEvents.Answer).RequireRoles(Roles.Communications, Roles.Neighbourhood)
             .WithSummary("Answer a resident's reply; the answer reaches their inbox and stops the 72-hour clock.");
         api.MapPost("/replies/{replyId:guid}/issue", Replies.MarkAsIssue.Handle).RequireRoles(Roles.Communications, Roles.Neighbourhood)

@@ -34,6 +34,7 @@ public static class Config
         builder.Services.AddResilientHttpClient(GatewayApi.Client)
             .ConfigureHttpClient((sp, c) => c.BaseAddress = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebOptions>>().Value.GatewayUrl);
         builder.Services.AddScoped<GatewayApi>();
+        builder.Services.AddScoped<Kin.KinAccessReason>();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             // The gateway is the console's only caller; it says which host and scheme the browser used, which the

@@ -13,6 +13,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public TestClock SurgeriesClock { get; } = new();
 
+    /// <summary>Messaging's clock: real time, set back only while a test makes a reply that is already overdue.</summary>
+    public ShiftedClock MessagingClock { get; } = new();
+
     public WebStack Stack { get; private set; } = null!;
 
     public Chromium Chromium { get; private set; } = null!;
@@ -22,6 +25,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         Stack = await WebStack.StartAsync("web", new Dictionary<string, Action<IServiceCollection>>
         {
             ["surgeries"] = s => s.AddSingleton<TimeProvider>(SurgeriesClock),
+            ["messaging"] = s => s.AddSingleton<TimeProvider>(MessagingClock),
         }, new Dictionary<string, IReadOnlyDictionary<string, string?>>
         {
             // Low, so a routine alert to a handful of test residents already needs the second person.

@@ -50,7 +50,7 @@ public sealed record ReplyDocument(
 
 public sealed record ReplyView(
     Guid ReplyId, Guid AlertId, string SubscriberId, string? Body, string Category, string AreaCode, bool Urgent, IReadOnlyList<string> Keywords,
-    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer);
+    DateTimeOffset ReceivedAt, DateTimeOffset DueBy, bool Overdue, DateTimeOffset? AnsweredAt, string? Answer, bool RaisedAsIssue = false);
 
 public static partial class ReplyEvents
 {
@@ -148,19 +148,36 @@ public static partial class ReplyEvents
         return TypedResults.Created($"/api/messaging/replies/{replyId}", View(doc, now));
     }
 
-    public static ReplyView View(ReplyDocument d, DateTimeOffset now)
+    public static ReplyView View(ReplyDocument d, DateTimeOffset now, bool raisedAsIssue = false)
     {
         ArgumentNullException.ThrowIfNull(d);
         return new ReplyView(d.ReplyId, d.AlertId, d.SubscriberId, d.Body, d.Category, d.AreaCode, d.Urgent, d.Keywords, London.Show(d.ReceivedAt),
-            London.Show(d.DueBy), d.AnsweredAt is null && d.DueBy < now, d.AnsweredAt is { } a ? London.Show(a) : null, d.Answer);
+            London.Show(d.DueBy), d.AnsweredAt is null && d.DueBy < now, d.AnsweredAt is { } a ? London.Show(a) : null, d.Answer, raisedAsIssue);
     }
 
-    /// <summary>Replies for staff, urgent first then oldest; <c>overdue=true</c> lists the 72-hour breaches. Audited.</summary>
-    public static async Task<Ok<IReadOnlyList<ReplyView>>> List(bool? overdue, bool? urgent, Guid? alertId, string? reason, ClaimsPrincipal user,
-        IQuerySession session, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
+    /// <summary>The orders a reply list comes in: urgent first then oldest (the default), or by the 72-hour clock.</summary>
+    public static readonly IReadOnlyList<string> Sorts = ["urgent", "due"];
+
+    /// <summary>
+    /// Replies for staff, urgent first then oldest; <c>overdue=true</c> lists the 72-hour breaches, <c>answered</c> keeps
+    /// the answered or the waiting ones, and <c>sort=due</c> orders by the clock: the replies still waiting, the one due
+    /// first (the most overdue) at the top, then the answered ones. Audited.
+    /// </summary>
+    public static async Task<Ok<IReadOnlyList<ReplyView>>> List(bool? overdue, bool? urgent, bool? answered, string? sort, Guid? alertId, string? reason,
+        ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings, TimeProvider clock, CancellationToken ct)
     {
+        if (sort is not null && !Sorts.Contains(sort))
+        {
+            throw new ValidationFailedException(new Dictionary<string, string[]> { ["sort"] = [$"One of: {string.Join(", ", Sorts)}."] });
+        }
+
         var now = clock.GetUtcNow();
         var query = session.Query<ReplyDocument>().AsQueryable();
+        if (answered is { } done)
+        {
+            query = done ? query.Where(d => d.AnsweredAt != null) : query.Where(d => d.AnsweredAt == null);
+        }
+
         if (overdue == true)
         {
             query = query.Where(d => d.AnsweredAt == null && d.DueBy < now);
@@ -176,11 +193,16 @@ public static partial class ReplyEvents
             query = query.Where(d => d.AlertId == a);
         }
 
-        var docs = await query.OrderByDescending(d => d.Urgent).ThenBy(d => d.ReceivedAt).Take(500).ToListAsync(ct);
+        var docs = sort == "due"
+            ? (await query.OrderBy(d => d.DueBy).Take(500).ToListAsync(ct)).OrderBy(d => d.AnsweredAt is not null).ToList()
+            : await query.OrderByDescending(d => d.Urgent).ThenBy(d => d.ReceivedAt).Take(500).ToListAsync(ct);
         var visible = docs.Where(d => user.CanActIn(d.AreaCode)).ToList();
         await settings.ConsultedAsync(user, new Audit.Entry("consult", "replies", alertId?.ToString() ?? "all", reason ?? "replies list",
-            new { count = visible.Count, overdue, urgent }), ct);
-        return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now)).ToList());
+            new { count = visible.Count, overdue, urgent, answered }), ct);
+        var ids = visible.Select(d => d.ReplyId).ToArray();
+        var raised = ids.Length == 0 ? [] : (await session.Events.QueryRawEventDataOnly<ReplyMarkedAsIssue>()
+            .Where(m => m.ReplyId.IsOneOf(ids)).Select(m => m.ReplyId).ToListAsync(ct)).ToHashSet();
+        return TypedResults.Ok<IReadOnlyList<ReplyView>>(visible.Select(d => View(d, now, raised.Contains(d.ReplyId))).ToList());
     }
 
     /// <summary>Staff answer a reply; the answer lands in the resident's inbox and stops the clock.</summary>

@@ -21,6 +21,9 @@ public static class NavLinks
         new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
         new("subscription", "Your alerts", [Roles.Resident]),
         new("what-i-raised", "What happened to what I raised", [Roles.Resident]),
+        new("kin", "Key individuals", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("replies", "Replies", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
+        new("profiles/emerging", "Emerging communities", [Roles.Analyst, Roles.Admin]),
     ];
 
     public static IEnumerable<Link> For(ClaimsPrincipal user) => All.Where(l => l.Roles.Any(user.IsInRole));
