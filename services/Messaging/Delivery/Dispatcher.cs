@@ -86,6 +86,10 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
         await PublishPendingAsync(alertId, TimeSpan.Zero, ct);
     }
 
+    /// <summary>
+    /// Recipients are numbered in the order they are read, not sorted: a batch needs no particular members, and sorting
+    /// 100,000 ids (twice, over <c>work_mem</c>, so on disk) made the cut take 1.07 s instead of 0.32 s.
+    /// </summary>
     private async Task CutAsync(NpgsqlConnection conn, Alert alert, CancellationToken ct)
     {
         var s = settings.Schema;
@@ -93,8 +97,8 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
             $"""
             insert into {s}.alert_progress (alert_id, targeted, batches_total) values (@a, 0, 0);
             insert into {s}.alert_batches (alert_id, batch_no, recipients)
-            select @a, (rn - 1) / @size, array_agg(id order by rn)
-            from (select id, row_number() over (order by id) as rn from (
+            select @a, (rn - 1) / @size, array_agg(id)
+            from (select id, row_number() over () as rn from (
                     select s.subscriber_id as id from {s}.subscribers s where @residents and {AudienceQuery.ResidentFilter}
                     union all
                     select 'kin:' || k.member_id from {s}.kin_members k where @kin and {AudienceQuery.KinFilter}) x) y
