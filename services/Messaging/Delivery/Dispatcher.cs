@@ -146,7 +146,12 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
             await Task.WhenAll(chunk.Select(p => bus.Publish(new DeliverAlertBatch(p.Alert, p.Batch), ct)));
             await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
             await using var mark = new NpgsqlCommand(
-                $"update {settings.Schema}.alert_batches b set status = 'queued', queued = now() from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n and b.status = 'pending'",
+                // A consumer can finish a batch before this mark: it stays done, and still records when it was published.
+                $"""
+                update {settings.Schema}.alert_batches b
+                set status = case when b.status = 'pending' then 'queued' else b.status end, queued = coalesce(b.queued, now())
+                from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n
+                """,
                 conn);
             mark.Parameters.AddWithValue("alerts", chunk.Select(c => c.Alert).ToArray());
             mark.Parameters.AddWithValue("batches", chunk.Select(c => c.Batch).ToArray());
