@@ -9,7 +9,7 @@ using Engagement.Gateway.Benchmarks;
 //   ./engage up
 //   dotnet build -c Release gateway/Engagement.Gateway.csproj
 //   dotnet run -c Release --project tests/Engagement.Gateway.Benchmarks -- [--rounds N] [--seconds S] [--warmup S]
-//       [--connections N] [--direct URL] [--service-pid PID] [--path PATH] [--variants baseline,no-token-validation,...]
+//       [--connections N] [--direct URL | --own-service] [--service-pid PID] [--path PATH] [--variants baseline,...]
 // Each variant starts its own gateway (gateway/bin/Release/net10.0, on a free port, the rate limit raised) in front of
 // the running service (--direct, http://127.0.0.1:8101 by default), signing tokens with .engage/signing-key
 // (ENGAGE_SIGNING_KEY_FILE). The stack's own gateway on :8080 is left alone. Run it on a quiet machine: the client, the
@@ -17,6 +17,8 @@ using Engagement.Gateway.Benchmarks;
 // CPU time per request is measured for the gateway, the client (this process) and, when its process id is known
 // (--service-pid, or .engage/pids/surgeries for the default service), the service: on C cores, direct is bounded near
 // C / (client + service) and through the gateway near C / (client + gateway + service), which is what the report shows.
+// --own-service starts a surgeries service of the run's own instead (the worktree's Release build, its own process, database
+// and virtual host, dropped at the end), so no stack is needed; pass the stack's key with ENGAGE_SIGNING_KEY_FILE.
 // A smoke run: --rounds 1 --seconds 2 --warmup 1 --variants baseline,all-off.
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,6 +26,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 int rounds = 5, seconds = 10, warmup = 5, connections = 32;
 int? servicePid = null;
+var ownService = false;
 string? direct = null, variantList = null;
 var path = "/api/surgeries/areas";
 for (var i = 0; i < args.Length; i++)
@@ -42,8 +45,9 @@ for (var i = 0; i < args.Length; i++)
         case "--path": path = Str(); break;
         case "--service-pid": servicePid = Int(); break;
         case "--variants": variantList = Str(); break;
+        case "--own-service": ownService = true; break;
         default:
-            Console.Error.WriteLine("usage: Engagement.Gateway.Benchmarks [--rounds N] [--seconds S] [--warmup S] [--connections N] [--direct URL] [--path PATH] [--variants a,b,...]");
+            Console.Error.WriteLine("usage: Engagement.Gateway.Benchmarks [--rounds N] [--seconds S] [--warmup S] [--connections N] [--direct URL | --own-service] [--path PATH] [--variants a,b,...]");
             Console.Error.WriteLine("variants: " + string.Join(", ", Variant.All.Select(v => v.Name)));
             return 2;
     }
@@ -56,15 +60,30 @@ var variants = variantList is null
         .ToList();
 
 Setup setup;
+OwnService? own = null;
 try
 {
+    if (ownService)
+    {
+        own = await OwnService.StartAsync(Setup.StackSigningKeyFile());
+        direct = own.Process.Address.ToString();
+        servicePid = own.Process.Process.Id;
+    }
+
     setup = await Setup.DiscoverAsync(direct, path, servicePid);
 }
 catch (SetupException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    if (own is not null)
+    {
+        await own.DisposeAsync();
+    }
+
     return 1;
 }
+
+await using var ownServiceStopped = own;
 
 Console.WriteLine($"Gateway cost: GET {path}, {connections} connections, {rounds} round(s) of {seconds} s per target after {warmup} s of warm-up; " +
                   $"service {setup.Direct}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
@@ -72,11 +91,15 @@ using var client = Load.CreateClient(connections, setup.Token);
 var results = new List<VariantResult>();
 foreach (var variant in variants)
 {
-    await using var gateway = await GatewayProcess.StartAsync(setup, variant);
+    await using var gateway = await ChildProcess.StartGatewayAsync(setup, variant);
     var target = new Uri(gateway.Address, path);
     var straight = new Uri(setup.Direct, path);
     await Load.RunAsync(client, straight, connections, TimeSpan.FromSeconds(warmup));
     await Load.RunAsync(client, target, connections, TimeSpan.FromSeconds(warmup));
+    // Each variant is a fresh gateway process whose tiered compilation can run long after a fixed warm-up on a busy
+    // machine (see Measured): go on until its JIT is done, for at most 20 s; the rounds also report the JIT's share.
+    var settled = await Measured.SettleAsync(client, target, connections, gateway, TimeSpan.FromSeconds(20));
+    Console.WriteLine($"  {variant.Name,-20} settled: {settled}");
 
     var direct1 = new List<Measured>();
     var through = new List<Measured>();

@@ -60,34 +60,35 @@ public sealed class DeliverAlertBatchConsumer(EventStoreSettings settings, Alert
                         where s.subscriber_id = any(@r) and s.active
                         on conflict do nothing
                         """),
+                    // Fatigue and the counters move by the delivery rows this statement inserts (its RETURNING), not
+                    // by reading them back: reading the alert's rows for the batch's recipients scanned every row the
+                    // alert had so far (131 ms at batch 30 of 50 for 100,000 residents), so a fan-out grew quadratically.
                     new($"""
-                        insert into {s}.deliveries (alert_id, recipient_id, channel, status, reason, language)
-                        select @a, s.subscriber_id, c.channel,
-                               case when c.channel = 'in-app' then 'delivered' when not @urgent and ({Tired} or {Quiet}) then 'suppressed' else 'pending' end,
-                               case when c.channel = 'in-app' then null when not @urgent and {Tired} then 'fatigue' when not @urgent and {Quiet} then 'quiet-hours' end,
-                               s.language
-                        from {s}.subscribers s left join {s}.fatigue f on f.subscriber_id = s.subscriber_id
-                        cross join lateral (values ('in-app', true), ('email', s.email_verified), ('sms', s.sms_enabled)) as c(channel, wanted)
-                        where s.subscriber_id = any(@r) and s.active and c.wanted
-                        on conflict do nothing
-                        """),
-                    new($"""
-                        insert into {s}.deliveries (alert_id, recipient_id, channel, status, language)
-                        select @a, 'kin:' || k.member_id, k.preferred_channel, 'pending', k.language
-                        from {s}.kin_members k where 'kin:' || k.member_id = any(@r) and k.active
-                        on conflict do nothing
-                        """),
-                    new($"""
-                        insert into {s}.fatigue (subscriber_id, sends)
-                        select distinct d.recipient_id, array[@now]::timestamptz[] from {s}.deliveries d
-                        where not @urgent and d.alert_id = @a and d.recipient_id = any(@r) and d.status = 'pending' and d.channel in ('email', 'sms')
-                          and d.recipient_id not like 'kin:%'
-                        on conflict (subscriber_id) do update
-                        set sends = array(select t from unnest({s}.fatigue.sends) t where t > @since) || @now
-                        """),
-                    new($"""
+                        with residents as (
+                            insert into {s}.deliveries (alert_id, recipient_id, channel, status, reason, language)
+                            select @a, s.subscriber_id, c.channel,
+                                   case when c.channel = 'in-app' then 'delivered' when not @urgent and ({Tired} or {Quiet}) then 'suppressed' else 'pending' end,
+                                   case when c.channel = 'in-app' then null when not @urgent and {Tired} then 'fatigue' when not @urgent and {Quiet} then 'quiet-hours' end,
+                                   s.language
+                            from {s}.subscribers s left join {s}.fatigue f on f.subscriber_id = s.subscriber_id
+                            cross join lateral (values ('in-app', true), ('email', s.email_verified), ('sms', s.sms_enabled)) as c(channel, wanted)
+                            where s.subscriber_id = any(@r) and s.active and c.wanted
+                            on conflict do nothing
+                            returning recipient_id, channel, status),
+                        tired as (
+                            insert into {s}.fatigue (subscriber_id, sends)
+                            select distinct recipient_id, array[@now]::timestamptz[] from residents
+                            where not @urgent and status = 'pending' and channel in ('email', 'sms')
+                            on conflict (subscriber_id) do update
+                            set sends = array(select t from unnest({s}.fatigue.sends) t where t > @since) || @now),
+                        kin as (
+                            insert into {s}.deliveries (alert_id, recipient_id, channel, status, language)
+                            select @a, 'kin:' || k.member_id, k.preferred_channel, 'pending', k.language
+                            from {s}.kin_members k where 'kin:' || k.member_id = any(@r) and k.active
+                            on conflict do nothing
+                            returning channel, status)
                         insert into {s}.alert_counters (alert_id, channel, status, count)
-                        select @a, channel, status, count(*) from {s}.deliveries where alert_id = @a and recipient_id = any(@r) group by channel, status
+                        select @a, channel, status, count(*) from (select channel, status from residents union all select channel, status from kin) d group by channel, status
                         on conflict (alert_id, channel, status) do update set count = {s}.alert_counters.count + excluded.count
                         """),
                     new($"update {s}.alert_progress set batches_done = batches_done + 1 where alert_id = @a returning batches_done = batches_total"),
@@ -114,10 +115,7 @@ public sealed class DeliverAlertBatchConsumer(EventStoreSettings settings, Alert
             p1.AddWithValue("budget", PreviewAlert.Budget(configuration));
             p1.AddWithValue("since", PreviewAlert.FatigueSince(now, configuration).UtcDateTime);
             p1.AddWithValue("local", TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, ServiceDefaults.London.Zone).DateTime).ToTimeSpan());
-            var p3 = batch.BatchCommands[3].Parameters;
-            p3.AddWithValue("urgent", alert.IsUrgent);
-            p3.AddWithValue("now", now.UtcDateTime);
-            p3.AddWithValue("since", PreviewAlert.FatigueSince(now, configuration).UtcDateTime);
+            p1.AddWithValue("now", now.UtcDateTime);
             finished = await batch.ExecuteScalarForLastAsync(ct) is true;
             await tx.CommitAsync(ct);
         }

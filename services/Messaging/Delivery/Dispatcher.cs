@@ -86,6 +86,10 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
         await PublishPendingAsync(alertId, TimeSpan.Zero, ct);
     }
 
+    /// <summary>
+    /// Recipients are numbered in the order they are read, not sorted: a batch needs no particular members, and sorting
+    /// 100,000 ids (twice, over <c>work_mem</c>, so on disk) made the cut take 1.07 s instead of 0.32 s.
+    /// </summary>
     private async Task CutAsync(NpgsqlConnection conn, Alert alert, CancellationToken ct)
     {
         var s = settings.Schema;
@@ -93,8 +97,8 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
             $"""
             insert into {s}.alert_progress (alert_id, targeted, batches_total) values (@a, 0, 0);
             insert into {s}.alert_batches (alert_id, batch_no, recipients)
-            select @a, (rn - 1) / @size, array_agg(id order by rn)
-            from (select id, row_number() over (order by id) as rn from (
+            select @a, (rn - 1) / @size, array_agg(id)
+            from (select id, row_number() over () as rn from (
                     select s.subscriber_id as id from {s}.subscribers s where @residents and {AudienceQuery.ResidentFilter}
                     union all
                     select 'kin:' || k.member_id from {s}.kin_members k where @kin and {AudienceQuery.KinFilter}) x) y
@@ -142,7 +146,12 @@ public sealed partial class Dispatcher(IDocumentStore store, EventStoreSettings 
             await Task.WhenAll(chunk.Select(p => bus.Publish(new DeliverAlertBatch(p.Alert, p.Batch), ct)));
             await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
             await using var mark = new NpgsqlCommand(
-                $"update {settings.Schema}.alert_batches b set status = 'queued', queued = now() from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n and b.status = 'pending'",
+                // A consumer can finish a batch before this mark: it stays done, and still records when it was published.
+                $"""
+                update {settings.Schema}.alert_batches b
+                set status = case when b.status = 'pending' then 'queued' else b.status end, queued = coalesce(b.queued, now())
+                from unnest(@alerts, @batches) as x(a, n) where b.alert_id = x.a and b.batch_no = x.n
+                """,
                 conn);
             mark.Parameters.AddWithValue("alerts", chunk.Select(c => c.Alert).ToArray());
             mark.Parameters.AddWithValue("batches", chunk.Select(c => c.Batch).ToArray());

@@ -22,6 +22,9 @@ public sealed record Variant(string Name, string What, IReadOnlyDictionary<strin
         new("no-rate-limiter", "Gateway:RateLimit:Enabled=false", new Dictionary<string, string> { ["Gateway__RateLimit__Enabled"] = "false" }),
         new("no-logging", "every log level None", NoLogging),
         new("no-telemetry", "Telemetry:Enabled=false (no tracing or metrics)", new Dictionary<string, string> { ["Telemetry__Enabled"] = "false" }),
+        new("workstation-gc", "for comparison: workstation GC instead of server GC (DOTNET_gcServer=0)", new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }),
+        new("no-spin", "for comparison: thread pool workers do not spin before sleeping (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)",
+            new Dictionary<string, string> { ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0" }),
         new("request-logging", "for comparison: every request logged at Information", new Dictionary<string, string> { ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" }),
         new("all-off", "token validation, rate limiter, logging and telemetry all off: the bare proxy", new Dictionary<string, string>(NoLogging)
         {
@@ -37,11 +40,15 @@ public sealed class SetupException(string message) : Exception(message);
 /// <summary>Where the service and the built gateway are, and a token signed with the stack's key.</summary>
 public sealed record Setup(Uri Direct, string GatewayDll, string SigningKeyFile, string RepoRoot, string Token, Process? Service)
 {
+    /// <summary>The stack's key (ENGAGE_SIGNING_KEY_FILE, or .engage/signing-key), which the services are started with.</summary>
+    public static string StackSigningKeyFile() =>
+        Environment.GetEnvironmentVariable("ENGAGE_SIGNING_KEY_FILE") ?? Path.Combine(Repository.Root, ".engage", "signing-key");
+
     public static async Task<Setup> DiscoverAsync(string? direct, string path, int? servicePid)
     {
         var root = Repository.Root;
         var service = new Uri(direct ?? Environment.GetEnvironmentVariable("ENGAGE_BENCH_SURGERIES") ?? "http://127.0.0.1:8101");
-        var keyFile = Environment.GetEnvironmentVariable("ENGAGE_SIGNING_KEY_FILE") ?? Path.Combine(root, ".engage", "signing-key");
+        var keyFile = StackSigningKeyFile();
         var dll = Path.Combine(root, "gateway", "bin", "Release", "net10.0", "Engagement.Gateway.dll");
         if (!File.Exists(dll))
         {
@@ -90,12 +97,12 @@ public sealed record Setup(Uri Direct, string GatewayDll, string SigningKeyFile,
     }
 }
 
-/// <summary>A gateway in its own process, as under ./engage up, in front of the one service measured.</summary>
-public sealed class GatewayProcess : IAsyncDisposable
+/// <summary>A built service or gateway in its own process, as under ./engage up, started on a free port.</summary>
+public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private GatewayProcess(Process process, Uri address)
+    private ChildProcess(Process process, Uri address)
     {
         _process = process;
         Address = address;
@@ -105,28 +112,23 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public Process Process => _process;
 
-    public static async Task<GatewayProcess> StartAsync(Setup setup, Variant variant)
+    /// <summary>Starts <paramref name="dll"/> with <paramref name="settings"/> and waits until it answers /health/live.</summary>
+    public static async Task<ChildProcess> StartAsync(string dll, string name, IEnumerable<KeyValuePair<string, string>> settings)
     {
-        ArgumentNullException.ThrowIfNull(setup);
-        ArgumentNullException.ThrowIfNull(variant);
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(setup.GatewayDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(setup.GatewayDll);
+        start.ArgumentList.Add(dll);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
-        start.Environment["Services__Surgeries"] = setup.Direct.ToString().TrimEnd('/');
-        start.Environment["Auth__SigningKeyFile"] = setup.SigningKeyFile;
-        start.Environment["Gateway__RateLimit__PermitsPerSecond"] = "100000000";
-        start.Environment["Gateway__RateLimit__Burst"] = "100000000";
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        foreach (var (k, v) in variant.Settings)
+        foreach (var (k, v) in settings)
         {
             start.Environment[k] = v;
         }
@@ -135,14 +137,14 @@ public sealed class GatewayProcess : IAsyncDisposable
         // Read and drop what it writes, so a full pipe never blocks it.
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var gateway = new GatewayProcess(process, address);
+        var child = new ChildProcess(process, address);
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             if (process.HasExited)
             {
-                throw new SetupException($"The gateway ({variant.Name}) exited with {process.ExitCode} while starting.");
+                throw new SetupException($"{name} exited with {process.ExitCode} while starting.");
             }
 
             try
@@ -150,7 +152,7 @@ public sealed class GatewayProcess : IAsyncDisposable
                 using var ready = await probe.GetAsync(new Uri(address, "/health/live"));
                 if (ready.IsSuccessStatusCode)
                 {
-                    return gateway;
+                    return child;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -160,12 +162,32 @@ public sealed class GatewayProcess : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                await gateway.DisposeAsync();
-                throw new SetupException($"The gateway ({variant.Name}) did not answer /health/live within 60 s.");
+                await child.DisposeAsync();
+                throw new SetupException($"{name} did not answer /health/live within 60 s.");
             }
 
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>A gateway in front of the one service measured, the rate limit raised, with the variant's settings.</summary>
+    public static Task<ChildProcess> StartGatewayAsync(Setup setup, Variant variant)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(variant);
+        var settings = new Dictionary<string, string>
+        {
+            ["Services__Surgeries"] = setup.Direct.ToString().TrimEnd('/'),
+            ["Auth__SigningKeyFile"] = setup.SigningKeyFile,
+            ["Gateway__RateLimit__PermitsPerSecond"] = "100000000",
+            ["Gateway__RateLimit__Burst"] = "100000000",
+        };
+        foreach (var (k, v) in variant.Settings)
+        {
+            settings[k] = v;
+        }
+
+        return StartAsync(setup.GatewayDll, $"The gateway ({variant.Name})", settings);
     }
 
     private static int FreePort()
@@ -184,5 +206,54 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+}
+
+/// <summary>
+/// The benchmark's own surgeries service (<c>--own-service</c>): the worktree's build, in its own process, on a database
+/// and a RabbitMQ virtual host of its own, logging at Warning as the stack's does. Disposing it stops it and drops both.
+/// </summary>
+public sealed class OwnService : IAsyncDisposable
+{
+    private readonly string _name;
+
+    private OwnService(string name, ChildProcess process) => (_name, Process) = (name, process);
+
+    public ChildProcess Process { get; }
+
+    public static async Task<OwnService> StartAsync(string signingKeyFile)
+    {
+        var dll = Path.Combine(Repository.Root, "services", "Surgeries", "bin", "Release", "net10.0", "Engagement.Surgeries.dll");
+        if (!File.Exists(dll))
+        {
+            throw new SetupException($"{dll} does not exist. Build it first: dotnet build -c Release services/Surgeries/Engagement.Surgeries.csproj");
+        }
+
+        var name = TestInfrastructure.UniqueName("gwbench");
+        var connectionString = await TestInfrastructure.CreateDatabaseAsync(name);
+        await TestInfrastructure.CreateVirtualHostAsync(name);
+        try
+        {
+            var process = await ChildProcess.StartAsync(dll, "The surgeries service", new Dictionary<string, string>
+            {
+                ["ConnectionStrings__EventStore"] = connectionString,
+                ["RabbitMq__VirtualHost"] = name,
+                ["Auth__SigningKeyFile"] = signingKeyFile,
+            });
+            return new OwnService(name, process);
+        }
+        catch
+        {
+            await TestInfrastructure.DeleteVirtualHostAsync(name);
+            await TestInfrastructure.DropDatabaseAsync(name);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        await TestInfrastructure.DeleteVirtualHostAsync(_name);
+        await TestInfrastructure.DropDatabaseAsync(_name);
     }
 }
