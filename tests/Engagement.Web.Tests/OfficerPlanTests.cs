@@ -87,7 +87,8 @@ public sealed class OfficerPlanTests(ConsoleFixture fixture)
 
         await officer.GetByRole(AriaRole.Button, new() { Name = "Publish plan" }).ClickAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Alert)).ToContainTextAsync("Some objectives cannot be measured yet");
-        await Assertions.Expect(card.Locator(".field-error")).ToContainTextAsync("Error: It lacks a metric and a baseline");
+        await Assertions.Expect(card.Locator("#error-objectives-0-")).ToContainTextAsync("Error: Needs a metric and a baseline before the plan is published.");
+        await Assertions.Expect(officer.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Link, new() { Name = $"Objective 1, {objective}" })).ToBeVisibleAsync();
         await officer.CheckAccessibilityAsync("officer-plan-03-publish-refused");
 
         // Complete it (metric, baseline, data source, owner), then publish.
@@ -104,7 +105,8 @@ public sealed class OfficerPlanTests(ConsoleFixture fixture)
         await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync($"Objective saved: {objective}");
         await Assertions.Expect(card).ToContainTextAsync("35 (2026 spring survey)");
         await Assertions.Expect(card).ToContainTextAsync("Citizens in Policing");
-        await Assertions.Expect(card.Locator(".field-error")).ToHaveCountAsync(0);
+        await Assertions.Expect(card.Locator("#error-objectives-0-")).Not.ToContainTextAsync("Error");
+        await Assertions.Expect(card).Not.ToContainTextAsync("Before publishing");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Publish plan" }).ClickAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Plan published as revision 1");
         await Assertions.Expect(officer.Locator("dl.facts").First).ToContainTextAsync("Published (revision 1)");
