@@ -109,6 +109,16 @@ public sealed class OfficerPlanTests(ConsoleFixture fixture)
         await Assertions.Expect(card).Not.ToContainTextAsync("Before publishing");
         await officer.GetByRole(AriaRole.Button, new() { Name = "Publish plan" }).ClickAsync();
         await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Plan published as revision 1");
+
+        // This month's figure: a blank source is refused beside it, the figure typed is kept; then it is recorded.
+        await officer.GetByLabel("Figure", new() { Exact = true }).FillAsync("28");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Record figure" }).ClickAsync();
+        await Assertions.Expect(officer.Locator("#error-source")).ToContainTextAsync("Required");
+        await Assertions.Expect(officer.GetByLabel("Figure", new() { Exact = true })).ToHaveValueAsync("28");
+        await officer.GetByLabel("Where it comes from").FillAsync("Neighbourhood survey, this month");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Record figure" }).ClickAsync();
+        await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Figure recorded: 28");
+        await Assertions.Expect(card).ToContainTextAsync("28 on");
         await Assertions.Expect(officer.Locator("dl.facts").First).ToContainTextAsync("Published (revision 1)");
         await officer.CheckAccessibilityAsync("officer-plan-04-published");
         await officer.AssertReflowsAt320Async();
@@ -179,7 +189,9 @@ public sealed class OfficerPlanTests(ConsoleFixture fixture)
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = $"Evaluation: {title}" })).ToBeVisibleAsync();
         var chart = officer.Locator("figure").Filter(new() { HasText = objective });
         await Assertions.Expect(chart).ToContainTextAsync("Baseline: 35 (2026 spring survey)");
-        await Assertions.Expect(chart).ToContainTextAsync("Latest actual: no measurement yet");
+        await Assertions.Expect(chart).ToContainTextAsync("Latest actual: 28 on");
+        await Assertions.Expect(officer.GetByRole(AriaRole.Table, new() { Name = "Target against actual, by objective" }).GetByRole(AriaRole.Row).Filter(new() { HasText = objective }))
+            .ToContainTextAsync("46.7%");
         await Assertions.Expect(chart).ToContainTextAsync("Target: 20 by");
         await Assertions.Expect(officer.GetByRole(AriaRole.Table, new() { Name = "By community" }).GetByRole(AriaRole.Row).Filter(new() { HasText = "Bestwood Muslim community" }))
             .ToContainTextAsync("40");

@@ -22,7 +22,9 @@ public sealed record Revision(int Number, string Reason, string PublishedBy, Dat
 public sealed record PlanView(
     Guid Id, string AreaCode, string Title, DateOnly StartsOn, DateOnly EndsOn, int ReviewEveryMonths, DateOnly NextReviewOn, bool ReviewDue,
     int? PublishedRevision, IReadOnlyList<Objective> Objectives, IReadOnlyList<string> Unpublishable, IReadOnlyList<Revision> Revisions,
-    IReadOnlyList<TargetCommunity> TargetCommunities, long Version);
+    IReadOnlyList<TargetCommunity> TargetCommunities, IReadOnlyList<Measurement> Measurements, long Version);
+
+public sealed record Measurement(Guid ObjectiveId, decimal Value, DateOnly On, string Source);
 
 public sealed record Decision(string Reason, string By, DateTimeOffset At);
 
