@@ -44,10 +44,14 @@ public sealed class PlanDecisionTests
             .Evolve(SetObjective.Decide(Drafted(), noBaseline, Measurable("Confidence in the police") with { Baseline = null }, "officer", Now));
         var e = Assert.Throws<DomainException>(() => PublishPlan.Decide(plan, new PublishPlanRequest(null), "officer", Now));
         Assert.Equal(422, e.Status);
-        var named = Assert.Single(e.Errors!).Value;
+        var named = e.Errors!["objectives"];
         Assert.Equal(2, named.Length);
         Assert.Contains(named, n => n.Contains(noMetric.ToString(), StringComparison.Ordinal) && n.Contains("a metric", StringComparison.Ordinal));
         Assert.Contains(named, n => n.Contains(noBaseline.ToString(), StringComparison.Ordinal) && n.Contains("a baseline", StringComparison.Ordinal));
+        // Each is also named by its place in the plan; the measurable one is not.
+        Assert.Equal(["objectives", "objectives[1]", "objectives[2]"], e.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Needs a metric before the plan is published."], e.Errors["objectives[1]"]);
+        Assert.Equal(["Needs a baseline before the plan is published."], e.Errors["objectives[2]"]);
     }
 
     [Fact]

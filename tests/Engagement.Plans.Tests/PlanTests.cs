@@ -56,6 +56,8 @@ public sealed class PlanTests(PlansFixture fx) : IClassFixture<PlansFixture>
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         var problem = await refused.BodyAsync();
         Assert.Contains(objectiveId, problem["errors"]!["objectives"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        // Each objective is also named by its place in the plan, as any other field is, with what it lacks.
+        Assert.Equal("Needs a baseline before the plan is published.", problem["errors"]!["objectives[0]"]![0]!.GetValue<string>());
 
         using var replaced = await officer.SendAsync(HttpMethod.Put, $"/api/plans/{id}/objectives/{objectiveId}", Objective("Reach Roma households"), added.ETag());
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);

@@ -17,9 +17,22 @@ public static class PublishPlan
     {
         ArgumentNullException.ThrowIfNull(plan);
         return plan.Objectives
-            .Where(o => o.Metric is null || o.Baseline is null)
-            .Select(o => $"{o.Title} ({o.ObjectiveId}) lacks {(o.Metric is null && o.Baseline is null ? "a metric and a baseline" : o.Metric is null ? "a metric" : "a baseline")}")
+            .Where(o => Lacks(o) is not null)
+            .Select(o => $"{o.Title} ({o.ObjectiveId}) lacks {Lacks(o)}")
             .ToList();
+    }
+
+    /// <summary>What keeps one objective from being measured ("a metric", "a baseline", or both), or null when nothing does.</summary>
+    public static string? Lacks(Objective objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return (objective.Metric, objective.Baseline) switch
+        {
+            (null, null) => "a metric and a baseline",
+            (null, _) => "a metric",
+            (_, null) => "a baseline",
+            _ => null,
+        };
     }
 
     public static PlanPublished Decide(Plan plan, PublishPlanRequest request, string by, DateTimeOffset now)
@@ -39,9 +52,19 @@ public static class PublishPlan
         var missing = Missing(plan);
         if (missing.Count > 0)
         {
+            // "objectives" lists them all; objectives[i] names each one by its place in the plan, so a client shows
+            // the message beside that objective as it does any other field's.
+            var named = new Dictionary<string, string[]> { ["objectives"] = missing.ToArray() };
+            for (var i = 0; i < plan.Objectives.Count; i++)
+            {
+                if (Lacks(plan.Objectives[i]) is { } lacks)
+                {
+                    named[$"objectives[{i}]"] = [$"Needs {lacks} before the plan is published."];
+                }
+            }
+
             throw new DomainException(StatusCodes.Status422UnprocessableEntity, "objectives-not-measurable", "Some objectives cannot be measured yet.",
-                $"Every objective needs a metric and a baseline before the plan is published: {string.Join("; ", missing)}.",
-                new Dictionary<string, string[]> { ["objectives"] = missing.ToArray() });
+                $"Every objective needs a metric and a baseline before the plan is published: {string.Join("; ", missing)}.", named);
         }
 
         return new PlanPublished(plan.Id, plan.AreaCode, plan.StartsOn, plan.EndsOn,

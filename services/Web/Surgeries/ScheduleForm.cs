@@ -1,3 +1,5 @@
+using Engagement.Web.Surgeries.Officer;
+
 namespace Engagement.Web.Surgeries;
 
 /// <summary>What the officer types to schedule a surgery. Kept whole across an error, so nothing typed is lost.</summary>
@@ -8,12 +10,7 @@ public sealed class ScheduleForm
     public DateOnly? Date { get; set; }
     public TimeOnly? StartTime { get; set; }
     public TimeOnly? EndTime { get; set; }
-    public string VenueName { get; set; } = "";
-    public string VenueAddress { get; set; } = "";
-    public string VenuePostcode { get; set; } = "";
-    public bool Accessible { get; set; }
-    public bool PrivateRoom { get; set; }
-    public string VenueNotes { get; set; } = "";
+    public VenueLine Venue { get; set; } = new();
     public bool DropIn { get; set; }
     public int? Capacity { get; set; } = 10;
     public string HostName { get; set; } = "";
@@ -29,15 +26,7 @@ public sealed class ScheduleForm
         title = Title,
         startsAt = Date is { } d && StartTime is { } s ? LondonTime.At(d, s) : (DateTimeOffset?)null,
         endsAt = Date is { } d2 && EndTime is { } e ? LondonTime.At(d2, e) : (DateTimeOffset?)null,
-        venue = new
-        {
-            name = VenueName,
-            address = VenueAddress,
-            postcode = VenuePostcode,
-            accessible = Accessible,
-            privateRoom = PrivateRoom,
-            notes = string.IsNullOrWhiteSpace(VenueNotes) ? null : VenueNotes,
-        },
+        venue = Venue.Request(),
         capacity = DropIn ? null : Capacity,
         hostOfficer = new { id = hostId, name = HostName },
         topics = Topics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
