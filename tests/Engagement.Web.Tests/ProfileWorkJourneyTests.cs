@@ -31,7 +31,7 @@ public sealed class ProfileWorkJourneyTests(ConsoleFixture fixture)
             var text = (await File.ReadAllTextAsync(CensusFile(file))).ReplaceLineEndings("\r\n");
             using var csv = new StringContent(text, Encoding.UTF8);
             csv.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            var accepted = await analyst.PostAsync("/api/profiles/imports", csv);
+            var accepted = await analyst.PostAsync("/api/profiles/imports?reason=Census+for+the+profile+journey", csv);
             Assert.True(accepted.IsSuccessStatusCode, $"importing {file}: {(int)accepted.StatusCode}");
             var id = (await accepted.BodyAsync())["id"]!.GetValue<string>();
             var status = await TestInfrastructure.EventuallyAsync(
@@ -49,7 +49,7 @@ public sealed class ProfileWorkJourneyTests(ConsoleFixture fixture)
 
             """, Encoding.UTF8);
         flows.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        Assert.True((await analyst.PostAsync("/api/profiles/flows", flows)).IsSuccessStatusCode, "importing flows");
+        Assert.True((await analyst.PostAsync("/api/profiles/flows?reason=Flow+data+for+the+profile+journey", flows)).IsSuccessStatusCode, "importing flows");
     }
 
     [Fact]
