@@ -11,15 +11,16 @@ public static class Sessions
     /// with them.
     /// </summary>
     /// <remarks>
-    /// Marten's SaveChanges returns without committing when the session holds no event, document or queued command, and
-    /// the transaction then rolls back when the session is disposed: plain SQL alone would be silently lost. A queued
-    /// no-op command gives SaveChanges its unit of work, so it always commits what was written here.
+    /// Marten's SaveChanges commits only when the session holds an event, a document or a queued operation: with none,
+    /// it returns without committing and the transaction rolls back when the session is disposed, taking plain SQL
+    /// written here with it. A use case that writes only plain SQL must give the session something to save (an event
+    /// that records the decision, as the flow import does). A queued <c>select</c> is no answer: its result set
+    /// misaligns the results Marten reads back from the batch.
     /// </remarks>
     public static async Task<NpgsqlConnection> ConnectionInTransactionAsync(this IDocumentSession session, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         await session.BeginTransactionAsync(ct);
-        session.QueueSqlCommand("select 1");
         return session.Connection ?? throw new InvalidOperationException("The session has no open connection after beginning its transaction.");
     }
 }

@@ -34,6 +34,7 @@ public static class Config
     {
         ArgumentNullException.ThrowIfNull(steps);
         steps.Add("surgeries", OfficerSlots.Migrations);
+        steps.Add(ErasedResidents.Component, ErasedResidents.Migrations);
     }
 
     /// <summary>Consumers of other services' events.</summary>

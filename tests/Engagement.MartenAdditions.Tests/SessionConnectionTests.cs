@@ -4,28 +4,9 @@ using Npgsql;
 
 namespace Engagement.MartenAdditions.Tests;
 
-/// <summary>Plain SQL on the session's connection commits with SaveChanges, even when the session has nothing else to save.</summary>
+/// <summary>Plain SQL on the session's connection is rolled back with the session when it is not saved.</summary>
 public sealed class SessionConnectionTests : DatabasePerTest
 {
-    [Fact]
-    public async Task plain_sql_alone_on_the_sessions_connection_is_committed_by_save_changes()
-    {
-        var host = await Fixture.StartHostAsync(new RecordingPublisher(), "plain-sql", daemon: false);
-        var store = host.Services.GetRequiredService<IDocumentStore>();
-        await Fixture.ScalarAsync<int>("create table public.plain_rows (id uuid primary key); select 1");
-        var id = Guid.NewGuid();
-        await using (var session = store.LightweightSession())
-        {
-            var conn = await session.ConnectionInTransactionAsync(CancellationToken.None);
-            await using var cmd = new NpgsqlCommand("insert into public.plain_rows (id) values (@id)", conn);
-            cmd.Parameters.AddWithValue("id", id);
-            await cmd.ExecuteNonQueryAsync();
-            await session.SaveChangesAsync();
-        }
-
-        Assert.Equal(1L, await Fixture.ScalarAsync<long>("select count(*) from public.plain_rows where id = @id", ("id", id)));
-    }
-
     [Fact]
     public async Task plain_sql_on_a_session_disposed_without_save_changes_is_rolled_back()
     {

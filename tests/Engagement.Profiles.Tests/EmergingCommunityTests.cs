@@ -77,6 +77,8 @@ public sealed class EmergingCommunityTests(ProfilesFixture f) : IClassFixture<Pr
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(csv)).StatusCode);
         Assert.Equal(1, await f.CountAsync(
             "select count(*) from profiles.flow_imports i join profiles.flow_observations o on o.import_id = i.id where o.value = 'Eritrean' and i.reason = 'Quarterly flow data for the emerging-community review'"));
+        Assert.Equal(1, await f.CountAsync(
+            "select count(*) from profiles.mt_events where type = 'flow_data_imported' and data->>'reason' = 'Quarterly flow data for the emerging-community review' and (data->>'rows')::int = 1"));
     }
 
     [Fact]

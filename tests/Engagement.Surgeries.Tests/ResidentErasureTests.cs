@@ -94,4 +94,42 @@ public sealed class ResidentErasureTests(SurgeriesFixture f) : IClassFixture<Sur
         Assert.Empty(Retention.ResidentErasedConsumer.Decide(after, command));
         Assert.Empty(Retention.ResidentErasedConsumer.Decide(s with { BookerDetailsErased = true }, command));
     }
+    [Fact]
+    public async Task a_booking_made_while_the_erasure_commits_waits_for_it_and_keeps_nothing()
+    {
+        var resident = "racing-" + Guid.NewGuid().ToString("N")[..8];
+        var neighbour = "staying-" + Guid.NewGuid().ToString("N")[..8];
+        var surgery = (await f.ScheduleAsync(inHours: 96)).Id();
+
+        // The erasure's transaction, held open after its tombstone: exactly what the consumer writes first.
+        await using var held = new Npgsql.NpgsqlConnection(f.ConnectionString);
+        await held.OpenAsync();
+        await using var tx = await held.BeginTransactionAsync();
+        await using (var mark = new Npgsql.NpgsqlCommand(
+            "select pg_advisory_xact_lock(hashtextextended('resident:' || @r, 0)); insert into surgeries.erased_residents (resident_id, erased_at) values (@r, now())", held, tx))
+        {
+            mark.Parameters.AddWithValue("r", resident);
+            await mark.ExecuteNonQueryAsync();
+        }
+
+        var booking = f.BookAsync(surgery, resident, name: "Rae Racing", contact: "rae@example.org");
+        await TestInfrastructure.EventuallyAsync(
+            () => f.ScalarAsync<long>("select count(*) from pg_locks where locktype = 'advisory' and not granted"), n => n >= 1,
+            what: "the booking to wait for the erasure's lock");
+        Assert.False(booking.IsCompleted);
+        await tx.CommitAsync();
+
+        var refused = await booking;
+        Assert.Equal(System.Net.HttpStatusCode.Gone, refused.StatusCode);
+        Assert.Equal("https://engagement.example/problems/erased", (await refused.BodyAsync())["type"]!.GetValue<string>());
+
+        // Nothing of the erased resident was kept; a neighbour's booking of the same surgery still goes through.
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await f.BookAsync(surgery, neighbour, name: "Sam Staying")).StatusCode);
+        using var team = f.Officer();
+        var list = await team.GetStringAsync($"/api/surgeries/{surgery}/bookings");
+        Assert.DoesNotContain("Rae", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(resident, list, StringComparison.Ordinal);
+        Assert.Contains("Sam Staying", list, StringComparison.Ordinal);
+        Assert.Equal(0L, await f.ScalarAsync<long>($"select count(*) from surgeries.mt_events where data->>'residentId' = '{resident}'"));
+    }
 }

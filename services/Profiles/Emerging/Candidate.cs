@@ -54,6 +54,7 @@ public static class EmergingEvents
         options.Events.MapEventType<EmergingCommunityIdentified>("emerging_community_identified");
         options.Events.MapEventType<EmergingCandidateConfirmed>("emerging_candidate_confirmed");
         options.Events.MapEventType<EmergingCandidateDismissed>("emerging_candidate_dismissed");
+        options.Events.MapEventType<FlowDataImported>("flow_data_imported");
         options.Schema.For<CandidateDocument>().DocumentAlias("emerging_candidate");
         var snapshot = new DeciderProjection<CandidateDocument>();
         snapshot.IncludeType<EmergingCommunityIdentified>();

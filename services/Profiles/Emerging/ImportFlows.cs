@@ -16,6 +16,12 @@ namespace Engagement.Profiles.Emerging;
 public sealed record FlowImportResult(Guid Id, bool AlreadyImported, int Rows, IReadOnlyList<string> Identified);
 
 /// <summary>
+/// An analyst imported flow data: who, why and what, once per file. Its rows are facts in <c>flow_observations</c>,
+/// written in the same transaction; this event is also what makes the session commit them when the rule finds nothing.
+/// </summary>
+public sealed record FlowDataImported(Guid ImportId, string Checksum, int Rows, string ImportedBy, string Reason, IReadOnlyList<string> Identified);
+
+/// <summary>
 /// <c>POST /api/profiles/flows</c>: flow data as CSV (<c>period_start,period_end,area_code,area_type,dimension,value,count,source</c>),
 /// such as National Insurance registrations by nationality (local authority) or interpreter requests (area). The rows
 /// are facts, stored as they are; the rule then runs over every row held, and each new finding is a candidate.
@@ -160,6 +166,7 @@ public static class ImportFlows
                 }
             }
 
+            session.Events.StartStream($"flow-import-{id}", new FlowDataImported(id, checksum, rows.Count, user.SubjectId(), why, identified));
             return new FlowImportResult(id, false, rows.Count, identified);
         }, user.SubjectId(), ct);
         return TypedResults.Ok(result);

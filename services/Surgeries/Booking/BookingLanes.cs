@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Engagement.MartenAdditions;
 using Engagement.ServiceDefaults;
+using Engagement.Surgeries.Listing;
+using Engagement.Surgeries.Retention;
 using Marten;
 
 namespace Engagement.Surgeries.Booking;
@@ -56,35 +58,20 @@ public sealed class BookingLanes(IDocumentStore store, EventStoreSettings settin
         try
         {
             var outcomes = new List<(Pending P, Exception? Error)>();
-            var result = await SurgeryCommands.HandleAsync(store, surgeryId, null, batch[0].Command.BookedBy, surgery =>
+            // Residents found erased while the batch was being written: it is decided again, refusing theirs.
+            var erased = new HashSet<string>(StringComparer.Ordinal);
+            CommandResult<SurgeryDocument>? result = null;
+            while (result is null)
             {
-                // Every attempt decides the whole batch afresh, against the state the last writer left.
-                outcomes.Clear();
-                var state = surgery;
-                var now = clock.GetUtcNow();
-                var events = new List<object>();
-                foreach (var p in batch)
+                try
                 {
-                    try
-                    {
-                        p.Authorise(state);
-                        var decided = BookPlaceDecision.Decide(state, p.Command, now);
-                        foreach (var e in decided)
-                        {
-                            state = state.Evolve(e);
-                        }
-
-                        events.AddRange(decided);
-                        outcomes.Add((p, null));
-                    }
-                    catch (Engagement.ServiceDefaults.DomainException e)
-                    {
-                        outcomes.Add((p, e));
-                    }
+                    result = await DecideAndAppendAsync(surgeryId, batch, outcomes, erased, ct);
                 }
-
-                return events;
-            }, NameEachBookerAndRecordTheCollection, ct);
+                catch (ResidentsErasedMeanwhileException e)
+                {
+                    erased.UnionWith(e.ResidentIds);
+                }
+            }
 
             foreach (var (p, error) in outcomes)
             {
@@ -113,6 +100,45 @@ public sealed class BookingLanes(IDocumentStore store, EventStoreSettings settin
         }
     }
 
+    private Task<CommandResult<SurgeryDocument>> DecideAndAppendAsync(
+        Guid surgeryId, List<Pending> batch, List<(Pending P, Exception? Error)> outcomes, HashSet<string> erased, CancellationToken ct) =>
+        SurgeryCommands.HandleAsync(store, surgeryId, null, batch[0].Command.BookedBy, surgery =>
+            {
+                // Every attempt decides the whole batch afresh, against the state the last writer left.
+                outcomes.Clear();
+                var state = surgery;
+                var now = clock.GetUtcNow();
+                var events = new List<object>();
+                foreach (var p in batch)
+                {
+                    if (erased.Contains(p.Command.ResidentId))
+                    {
+                        outcomes.Add((p, new DomainException(StatusCodes.Status410Gone, "erased", "This resident's data has been erased.",
+                            "The resident was erased while the booking was being made, so nothing of it was kept.")));
+                        continue;
+                    }
+
+                    try
+                    {
+                        p.Authorise(state);
+                        var decided = BookPlaceDecision.Decide(state, p.Command, now);
+                        foreach (var e in decided)
+                        {
+                            state = state.Evolve(e);
+                        }
+
+                        events.AddRange(decided);
+                        outcomes.Add((p, null));
+                    }
+                    catch (Engagement.ServiceDefaults.DomainException e)
+                    {
+                        outcomes.Add((p, e));
+                    }
+                }
+
+                return events;
+            }, NameEachBookerAndRecordTheCollection, ct);
+
     /// <summary>
     /// A batch holds many people's bookings; each event records who made it, not whoever led the batch, and each
     /// booker's details taken are a collection in the audit log (DPA 2018 s62), committed with the booking or not at all.
@@ -120,23 +146,31 @@ public sealed class BookingLanes(IDocumentStore store, EventStoreSettings settin
     private async Task NameEachBookerAndRecordTheCollection(IDocumentSession session, Surgery _, CancellationToken ct)
     {
         var collected = new List<Audit.Row>();
+        var residents = new List<string>();
         foreach (var e in session.PendingChanges.Streams().SelectMany(s => s.Events))
         {
-            var (surgeryId, bookingId, bookedBy, status, consentToHearBack) = e.Data switch
+            var (surgeryId, bookingId, residentId, bookedBy, status, consentToHearBack) = e.Data switch
             {
-                PlaceBooked b => (b.SurgeryId, b.BookingId, b.BookedBy, "booked", b.ConsentToHearBack),
-                PlaceWaitlisted w => (w.SurgeryId, w.BookingId, w.BookedBy, "waitlisted", w.ConsentToHearBack),
-                _ => (Guid.Empty, Guid.Empty, (string?)null, (string?)null, false),
+                PlaceBooked b => (b.SurgeryId, b.BookingId, b.ResidentId, b.BookedBy, "booked", b.ConsentToHearBack),
+                PlaceWaitlisted w => (w.SurgeryId, w.BookingId, w.ResidentId, w.BookedBy, "waitlisted", w.ConsentToHearBack),
+                _ => (Guid.Empty, Guid.Empty, (string?)null, (string?)null, (string?)null, false),
             };
             if (bookedBy is not null)
             {
                 e.UserName = bookedBy;
+                residents.Add(residentId!);
                 collected.Add(new Audit.Row(bookedBy, null, new Audit.Entry("collect", "booking", bookingId.ToString(),
                     "booker's details taken for a surgery booking", new { surgeryId, status, consentToHearBack })));
             }
         }
 
         var conn = await session.ConnectionInTransactionAsync(ct);
+        // An erasure of one of these residents in flight is waited for; one already committed refuses their booking.
+        if (await ErasedResidents.LockAndFindAsync(conn, settings.Schema, residents, ct) is { Count: > 0 } erased)
+        {
+            throw new ResidentsErasedMeanwhileException(erased);
+        }
+
         await Audit.RecordManyAsync(conn, null, settings.Schema, collected, ct);
     }
 
