@@ -28,7 +28,7 @@ public static class Config
         ArgumentNullException.ThrowIfNull(steps);
         steps.Add(Evaluation.PlanCountersProjection.Name, Evaluation.PlanCountersProjection.Migrations);
         steps.Add("reply-clock", Evaluation.ReplyClock.Migrations);
-        steps.Add("erased-residents", ErasedResidents.Migrations);
+        steps.Add(MartenAdditions.ErasedResidents.Component, MartenAdditions.ErasedResidents.Migrations);
         steps.Add("priority-votes", VoteForPriority.Migrations);
     }
 

@@ -28,7 +28,7 @@ public sealed class ReplyIssueConsumer(IDocumentStore store, EventStoreSettings 
         {
             session.CausationId = m.EventId.ToString();
             session.LastModifiedBy = "system:messaging";
-            await RaisePriority.AppendAsync(session, await Raisers.ErasedResidents.WithoutErasedAsync(session, settings.Schema, [candidate], context.CancellationToken),
+            await RaisePriority.AppendAsync(session, await Raisers.PlanRaisers.WithoutErasedAsync(session, settings.Schema, [candidate], context.CancellationToken),
                 context.CancellationToken);
         }, context.CancellationToken);
     }

@@ -30,7 +30,7 @@ public sealed class SurgeryHeldConsumer(IDocumentStore store, EventStoreSettings
         {
             session.CausationId = held.EventId.ToString();
             session.LastModifiedBy = "system:surgeries";
-            await RaisePriority.AppendAsync(session, await Raisers.ErasedResidents.WithoutErasedAsync(session, settings.Schema, candidates, context.CancellationToken),
+            await RaisePriority.AppendAsync(session, await Raisers.PlanRaisers.WithoutErasedAsync(session, settings.Schema, candidates, context.CancellationToken),
                 context.CancellationToken);
         }, context.CancellationToken);
     }

@@ -49,7 +49,7 @@ public static class VoteForPriority
         await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         // Under the resident's lock, so an erasure either comes first (and this is refused) or unnames this vote after it.
-        if ((await ErasedResidents.NotErasedAsync(conn, settings.Schema, [resident], ct)).Count == 0)
+        if ((await Raisers.PlanRaisers.NotErasedAsync(conn, settings.Schema, [resident], ct)).Count == 0)
         {
             throw new SubjectErasedException(resident);
         }

@@ -33,7 +33,7 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
             session.LastModifiedBy = "system:messaging";
             // The tombstone first, under the resident's lock: a raiser added meanwhile has committed and is forgotten
             // below; one arriving later finds the tombstone.
-            await ErasedResidents.RecordAsync(session, settings.Schema, erased.ResidentId, erased.OccurredAt, context.CancellationToken);
+            await MartenAdditions.ErasedResidents.RecordAsync(await session.ConnectionInTransactionAsync(context.CancellationToken), settings.Schema, erased.ResidentId, erased.OccurredAt, context.CancellationToken);
             var forgotten = 0;
             foreach (var doc in await WhatIRaised.PrioritiesRaisedByAsync(session, erased.ResidentId, context.CancellationToken))
             {

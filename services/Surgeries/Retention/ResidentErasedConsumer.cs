@@ -28,7 +28,7 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
             session.LastModifiedBy = "system:messaging";
             // The tombstone first, under the resident's lock: a booking naming them waits for this commit and is then
             // refused, and one that committed before is found by the query below.
-            await ErasedResidents.MarkAsync(await session.ConnectionInTransactionAsync(ct), settings.Schema, m.ResidentId, m.OccurredAt, ct);
+            await ErasedResidents.RecordAsync(await session.ConnectionInTransactionAsync(ct), settings.Schema, m.ResidentId, m.OccurredAt, ct);
             // Only the ids are selected, so nothing personal is decrypted to find the bookings.
             var bookings = await session.Query<ResidentBooking>().Where(b => b.ResidentId == m.ResidentId)
                 .Select(b => new { b.BookingId, b.SurgeryId }).ToListAsync(ct);
