@@ -74,7 +74,7 @@ public sealed class LocalPrioritiesTests(ConsoleFixture fixture)
         var welsh = await fixture.Chromium.PhoneAsync(fixture.Stack.Address);
         await welsh.DemoSignInAsync("resident", "resident-vote-cy", null, "votes-03-sign-in-welsh");
         await VoteWithKeyboardAsync(welsh, "Dweud eich dweud am flaenoriaethau lleol", "Dweud eich dweud am flaenoriaethau lleol", issue, "Pleidleisio dros hwn",
-            "Rydych chi wedi pleidleisio dros hwn", "Wedi'i godi 1 o weithiau, 2 o bleidleisiau", "votes-04-welsh");
+            "Rydych chi wedi pleidleisio dros hwn", "Wedi'i godi unwaith, 2 o bleidleisiau", "votes-04-welsh");
         await Assertions.Expect(welsh.Locator("html")).ToHaveAttributeAsync("lang", "cy");
 
         // The votes are the API's, once each; coming back shows each resident's own vote in words.

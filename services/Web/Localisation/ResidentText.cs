@@ -489,7 +489,8 @@ public sealed class ResidentText
         NoLocalIssues = "Does dim materion yn agored i bleidlais yn eich ardal ar hyn o bryd.",
         FirstRaised = "Codwyd gyntaf",
         Support = "Cefnogaeth hyd yma",
-        SupportCount = (mentions, votes) => $"Wedi'i godi {mentions} o weithiau, {votes} o bleidleisiau",
+        SupportCount = (mentions, votes) =>
+            $"Wedi'i godi {(mentions == 1 ? "unwaith" : $"{mentions} o weithiau")}, {(votes == 1 ? "1 bleidlais" : $"{votes} o bleidleisiau")}",
         VoteForThis = "Pleidleisio dros hwn",
         YouVoted = "Rydych chi wedi pleidleisio dros hwn",
         Categories = new Dictionary<string, string>
