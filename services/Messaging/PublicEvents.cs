@@ -4,7 +4,7 @@ using C = Engagement.Contracts;
 
 namespace Engagement.Messaging;
 
-/// <summary>What the relay publishes: AlertSent, AlertCompleted, ReplyReceived, AudienceCounted and ResidentErased, with no personal data.</summary>
+/// <summary>What the relay publishes: AlertSent, AlertCompleted, ReplyReceived, AudienceCounted, ResidentErased and SubscriberAreasChanged, with no personal data.</summary>
 public static class PublicEvents
 {
     public static object? Map(IEvent e)
@@ -17,6 +17,7 @@ public static class PublicEvents
                 f.DeliveredByChannel.ToDictionary(x => x.Key, x => (int)x.Value)),
             AudienceCounts.AudienceCounted => AudienceCounts.AudienceFeature.Map(e),
             Subscriptions.SubscriberErased x => new C.ResidentErased(e.Id, e.Timestamp, x.SubscriberId, x.ErasedBy),
+            Subscriptions.SubscriptionSet or Subscriptions.ChannelUnsubscribed => Subscriptions.SubscriberAreas.Map(e),
             _ => Replies.ReplyEvents.Map(e),
         };
     }

@@ -30,6 +30,7 @@ public static class Config
         steps.Add("reply-clock", Evaluation.ReplyClock.Migrations);
         steps.Add(MartenAdditions.ErasedResidents.Component, MartenAdditions.ErasedResidents.Migrations);
         steps.Add("priority-votes", VoteForPriority.Migrations);
+        steps.Add("resident-areas", ResidentAreas.Migrations);
     }
 
     /// <summary>Consumers of other services' events.</summary>
@@ -44,6 +45,7 @@ public static class Config
         x.AddConsumer<Evaluation.EmergingIdentifiedConsumer, Evaluation.EmergingIdentifiedConsumerDefinition>();
         x.AddConsumer<ResidentErasedConsumer, ResidentErasedConsumerDefinition>();
         x.AddConsumer<Evaluation.ReplyClockConsumer, Evaluation.ReplyClockConsumerDefinition>();
+        x.AddConsumer<SubscriberAreasChangedConsumer, SubscriberAreasChangedConsumerDefinition>();
     }
 
     public static WebApplicationBuilder AddPlans(this WebApplicationBuilder builder)
@@ -111,10 +113,12 @@ public static class Config
         api.MapPost("/priorities/{id:guid}/close", RecordAction.HandleClose).RequireRoles(Roles.Neighbourhood).WithIfMatch()
             .WithSummary("Close the priority, with the reason; emits PriorityClosed. Takes If-Match.");
 
-        // A resident of the area (their token names it) votes for a candidate: the community's ranking is mentions and votes.
+        // A resident of the area (their subscription's postcode, or their token, names it) votes for a candidate: the community's ranking is mentions and votes.
         api.MapPost("/priorities/{id:guid}/votes", VoteForPriority.Handle).RequireRoles(Roles.Resident)
-            .ProducesProblem(StatusCodes.Status410Gone)
-            .WithSummary("Vote for a candidate priority of your area: once per resident (201; again, 200 with nothing added). The community's ranking is mentions and votes.");
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Vote for a candidate priority of your area (where your subscription's postcode is): once per resident (201; again, 200 with nothing added). The community's ranking is mentions and votes.");
+        api.MapGet("/priorities/near-me", PrioritiesNearMe.Handle).RequireRoles(Roles.Resident)
+            .WithSummary("The candidate priorities of the areas you live in (from your subscription's postcode), with their mentions, votes and whether you voted. Audited.");
 
         // A resident (the token's subject), about their own issues only: "you said, we did" as it stands now.
         api.MapGet("/raised", WhatIRaised.Handle).RequireRoles(Roles.Resident)

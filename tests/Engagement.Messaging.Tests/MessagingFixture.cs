@@ -131,7 +131,7 @@ public sealed class PublishedLog
 
 public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>, IConsumer<C.AlertCompleted>, IConsumer<C.ReplyReceived>,
     IConsumer<C.AudienceCounted>, IConsumer<C.ResidentErased>, IConsumer<C.ReplyRaisedAsIssue>,
-    IConsumer<C.ReplyAnswered>
+    IConsumer<C.ReplyAnswered>, IConsumer<C.SubscriberAreasChanged>
 {
     private Task Record<T>(ConsumeContext<T> context) where T : class
     {
@@ -146,4 +146,5 @@ public sealed class PublishedRecorder(PublishedLog log) : IConsumer<C.AlertSent>
     public Task Consume(ConsumeContext<C.ReplyRaisedAsIssue> context) => Record(context);
     public Task Consume(ConsumeContext<C.ResidentErased> context) => Record(context);
     public Task Consume(ConsumeContext<C.ReplyAnswered> context) => Record(context);
+    public Task Consume(ConsumeContext<C.SubscriberAreasChanged> context) => Record(context);
 }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
@@ -53,6 +56,21 @@ public sealed class PlansFixture : IAsyncLifetime
     public HttpClient Officer(string area) => As(Roles.Neighbourhood, area);
 
     public Task<long> CountAsync(string sql) => TestInfrastructure.ScalarAsync<long>(ConnectionString, sql);
+
+    /// <summary>Raises candidate priorities of the area through a survey import dated today, one row per category given.</summary>
+    public async Task RaiseBySurveyAsync(string area, params string[] categories)
+    {
+        var today = DateOnly.FromDateTime(London.Show(Clock.GetUtcNow()).DateTime);
+        var csv = new StringBuilder("respondent_area,issue_category,free_text,date\n");
+        foreach (var (category, i) in categories.Select((c, i) => (c, i)))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{area},{category},Raised in the survey ({i}),{today:yyyy-MM-dd}\n");
+        }
+
+        using var officer = Officer(area);
+        using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync("/api/plans/priorities/imports/survey", content)).StatusCode);
+    }
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Engagement.ServiceDefaults;
 using Engagement.Testing;
 using MassTransit;
@@ -16,24 +15,10 @@ public sealed class VoteTests(PlansFixture fx) : IClassFixture<PlansFixture>
 
     private static string Url(string category) => $"/api/plans/priorities/{Priorities.Priority.IdFor(Area, category)}/votes";
 
-    private async Task RaiseAsync(params string[] categories)
-    {
-        var today = DateOnly.FromDateTime(London.Show(fx.Clock.GetUtcNow()).DateTime);
-        var csv = new StringBuilder("respondent_area,issue_category,free_text,date\n");
-        foreach (var (category, i) in categories.Select((c, i) => (c, i)))
-        {
-            csv.Append($"{Area},{category},Raised in the survey ({i}),{today:yyyy-MM-dd}\n");
-        }
-
-        using var officer = fx.Officer(Area);
-        using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
-        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync("/api/plans/priorities/imports/survey", content)).StatusCode);
-    }
-
     [Fact]
     public async Task parallel_votes_from_one_resident_count_once_and_the_ranking_adds_votes_to_mentions()
     {
-        await RaiseAsync("speeding", "speeding", "dog-fouling");
+        await fx.RaiseBySurveyAsync(Area, "speeding", "speeding", "dog-fouling");
         using var amy = Resident("vt-amy", Area);
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => amy.PostAsync(Url("dog-fouling"), null)));
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
@@ -67,7 +52,7 @@ public sealed class VoteTests(PlansFixture fx) : IClassFixture<PlansFixture>
     [Fact]
     public async Task an_erased_residents_vote_stays_counted_but_names_nobody_and_they_cannot_vote_again()
     {
-        await RaiseAsync("parking");
+        await fx.RaiseBySurveyAsync(Area, "parking");
         using var fay = Resident("vt-fay", Area);
         Assert.Equal(HttpStatusCode.Created, (await fay.PostAsync(Url("parking"), null)).StatusCode);
 

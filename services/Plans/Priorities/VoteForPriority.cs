@@ -13,8 +13,8 @@ namespace Engagement.Plans.Priorities;
 public sealed record VoteCast(Guid PriorityId, int Round, int Votes, int Mentions, bool Counted);
 
 /// <summary>
-/// <c>POST /api/plans/priorities/{id}/votes</c>: a resident votes for a candidate priority of an area their token names,
-/// once per round of the priority. A vote is a row keyed by (priority, round, resident): the primary key is what keeps it
+/// <c>POST /api/plans/priorities/{id}/votes</c>: a resident votes for a candidate priority of an area they live in (as
+/// Messaging told Plans, <see cref="ResidentAreas"/>) or their token names, once per round of the priority. A vote is a row keyed by (priority, round, resident): the primary key is what keeps it
 /// to one, so parallel requests from one resident count once and a repeat answers 200 with nothing added. Votes are not
 /// events: they are many, carry no decision, and an erasure must be able to unname them. An erased resident's votes
 /// stay counted under a random token that names nobody; an erased resident (the tombstone) cannot vote.
@@ -40,18 +40,19 @@ public static class VoteForPriority
             throw new NotFoundException("Priority", id.ToString());
         }
 
-        user.RequireArea(p.AreaCode);
-        if (p.Status != PriorityStatus.Candidate)
-        {
-            throw new ConflictException("priority-not-a-candidate", "Votes are for candidate priorities.", $"This priority is {p.Status}.");
-        }
-
         await using var conn = await settings.DataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         // Under the resident's lock, so an erasure either comes first (and this is refused) or unnames this vote after it.
         if ((await Raisers.PlanRaisers.NotErasedAsync(conn, settings.Schema, [resident], ct)).Count == 0)
         {
             throw new SubjectErasedException(resident);
+        }
+
+        await ResidentAreas.RequireVotableAsync(conn, settings.Schema, user, p.AreaCode, ct);
+
+        if (p.Status != PriorityStatus.Candidate)
+        {
+            throw new ConflictException("priority-not-a-candidate", "Votes are for candidate priorities.", $"This priority is {p.Status}.");
         }
 
         int added, votes;
@@ -85,24 +86,31 @@ public static class VoteForPriority
     }
 
     /// <summary>Each priority's votes in its current round.</summary>
-    public static async Task<IReadOnlyDictionary<Guid, int>> CountsAsync(NpgsqlConnection conn, string schema, IEnumerable<Priority> priorities, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Guid, int>> CountsAsync(NpgsqlConnection conn, string schema, IEnumerable<Priority> priorities, CancellationToken ct) =>
+        (await TallyAsync(conn, schema, priorities, null, ct)).ToDictionary(x => x.Key, x => x.Value.Votes);
+
+    /// <summary>Each priority's votes in its current round, and whether <paramref name="voter"/> is among them.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, (int Votes, bool ByVoter)>> TallyAsync(
+        NpgsqlConnection conn, string schema, IEnumerable<Priority> priorities, string? voter, CancellationToken ct)
     {
         var list = priorities.ToList();
         await using var cmd = new NpgsqlCommand(
             $"""
-            select v.priority_id, count(*)::int from {schema}.priority_votes v join unnest(@ids, @rounds) as p(id, round) on v.priority_id = p.id and v.round = p.round
+            select v.priority_id, count(*)::int, coalesce(bool_or(v.resident_id = @voter), false)
+            from {schema}.priority_votes v join unnest(@ids, @rounds) as p(id, round) on v.priority_id = p.id and v.round = p.round
             group by v.priority_id
             """, conn);
         cmd.Parameters.AddWithValue("ids", list.Select(p => p.Id).ToArray());
         cmd.Parameters.AddWithValue("rounds", list.Select(p => p.Round).ToArray());
-        var counts = new Dictionary<Guid, int>();
+        cmd.Parameters.Add(new NpgsqlParameter("voter", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)voter ?? DBNull.Value });
+        var tally = new Dictionary<Guid, (int, bool)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            counts[reader.GetGuid(0)] = reader.GetInt32(1);
+            tally[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetBoolean(2));
         }
 
-        return counts;
+        return tally;
     }
 
     /// <summary>An erased resident's votes stay counted, but under a random token in place of their id; returns how many.</summary>

@@ -8,7 +8,7 @@ using C = Engagement.Contracts;
 namespace Engagement.Plans.Raisers;
 
 /// <summary>
-/// A resident erased in Messaging is forgotten as a raiser of every priority: each priority they raised gets a
+/// A resident erased in Messaging is forgotten as a raiser of every priority (and where they live, <see cref="ResidentAreas"/>): each priority they raised gets a
 /// <see cref="RaiserForgotten"/>, so no view shows them and no later action is sent to them, and the erasure is audited,
 /// all in the session that records the message as handled. Their opaque id stays in the earlier events of the log,
 /// where it names nobody once Messaging has erased the subscriber it stood for.
@@ -47,9 +47,11 @@ public sealed class ResidentErasedConsumer(IDocumentStore store, EventStoreSetti
 
             var conn = await session.ConnectionInTransactionAsync(context.CancellationToken);
             var votes = await VoteForPriority.UnnameAsync(conn, settings.Schema, erased.ResidentId, context.CancellationToken);
+            var areas = await ResidentAreas.ForgetAsync(conn, settings.Schema, erased.ResidentId, context.CancellationToken);
             await Audit.RecordManyAsync(conn, null, settings.Schema,
                 [new Audit.Row(erased.ErasedBy, null, new Audit.Entry("erase", "resident", erased.ResidentId,
-                    "resident erased: forgotten as a raiser of priorities; their votes kept, unnamed", new { priorities = forgotten, votes }))],
+                    "resident erased: forgotten as a raiser of priorities and where they live; their votes kept, unnamed",
+                    new { priorities = forgotten, votes, areas }))],
                 context.CancellationToken);
         }, context.CancellationToken);
     }

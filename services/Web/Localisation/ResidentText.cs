@@ -151,6 +151,19 @@ public sealed class ResidentText
     public required Func<string, string> Result { get; init; }
     public required IReadOnlyDictionary<string, string> Categories { get; init; }
 
+    // Local priorities: voting on the candidates of the resident's area.
+    public required string LocalPriorities { get; init; }
+    public required string LocalPrioritiesIntro { get; init; }
+    public required string NoKnownArea { get; init; }
+    public required string AddYourPostcode { get; init; }
+    public required Func<string, string> IssuesIn { get; init; }
+    public required string NoLocalIssues { get; init; }
+    public required string FirstRaised { get; init; }
+    public required string Support { get; init; }
+    public required Func<int, int, string> SupportCount { get; init; }
+    public required string VoteForThis { get; init; }
+    public required string YouVoted { get; init; }
+
     /// <summary>Dates and times as people read them in this language, in London time.</summary>
     public required Func<DateTimeOffset, string> Date { get; init; }
     public required Func<DateTimeOffset, string> DateTime { get; init; }
@@ -186,6 +199,7 @@ public sealed class ResidentText
         {
             ["inbox"] = "Your messages", ["find-a-surgery"] = "Find a surgery", ["my-bookings"] = "My bookings", ["subscription"] = "Your alerts",
             ["what-i-raised"] = "What happened to what I raised",
+            ["local-priorities"] = "Have your say on local priorities",
         },
         LanguageNav = "Language",
         HomeHeading = "Neighbourhood engagement",
@@ -307,6 +321,18 @@ public sealed class ResidentText
         WhatWasDone = "What was done",
         NothingDoneYet = "Nothing has been recorded yet. We will tell you when something is done.",
         Result = outcome => $"Result: {outcome}",
+        LocalPriorities = "Have your say on local priorities",
+        LocalPrioritiesIntro = "These are issues people have raised where you live. Your neighbourhood team chooses its local priorities every three months, "
+            + "and votes show which issues matter most to the community. You can vote once for each issue.",
+        NoKnownArea = "We do not know which area you live in yet. Add your postcode to your alerts and the issues raised where you live will appear here.",
+        AddYourPostcode = "Add your postcode",
+        IssuesIn = areas => $"Issues raised in {areas}",
+        NoLocalIssues = "There are no issues open to a vote in your area just now.",
+        FirstRaised = "First raised",
+        Support = "Support so far",
+        SupportCount = (mentions, votes) => $"Raised {mentions} {(mentions == 1 ? "time" : "times")}, {votes} {(votes == 1 ? "vote" : "votes")}",
+        VoteForThis = "Vote for this",
+        YouVoted = "You voted for this",
         Categories = Surgeries.SurgeryText.Categories.ToDictionary(c => c.Code, c => c.Name),
         Date = LondonTime.Date,
         DateTime = Api.MessagingWords.Time,
@@ -326,6 +352,7 @@ public sealed class ResidentText
         {
             ["inbox"] = "Eich negeseuon", ["find-a-surgery"] = "Dod o hyd i gymhorthfa", ["my-bookings"] = "Fy archebion", ["subscription"] = "Eich rhybuddion",
             ["what-i-raised"] = "Beth ddigwyddodd i'r hyn a godais i",
+            ["local-priorities"] = "Dweud eich dweud am flaenoriaethau lleol",
         },
         LanguageNav = "Iaith",
         HomeHeading = "Ymgysylltu â'r gymdogaeth",
@@ -453,6 +480,19 @@ public sealed class ResidentText
         WhatWasDone = "Beth a wnaed",
         NothingDoneYet = "Does dim byd wedi'i gofnodi eto. Byddwn yn rhoi gwybod i chi pan fydd rhywbeth wedi'i wneud.",
         Result = outcome => $"Canlyniad: {outcome}",
+        LocalPriorities = "Dweud eich dweud am flaenoriaethau lleol",
+        LocalPrioritiesIntro = "Dyma faterion mae pobl wedi'u codi lle rydych chi'n byw. Mae eich tîm plismona bro yn dewis ei flaenoriaethau lleol bob tri mis, "
+            + "ac mae pleidleisiau'n dangos pa faterion sydd bwysicaf i'r gymuned. Gallwch bleidleisio unwaith dros bob mater.",
+        NoKnownArea = "Dydyn ni ddim yn gwybod ym mha ardal rydych chi'n byw eto. Ychwanegwch eich cod post at eich rhybuddion a bydd y materion a godwyd lle rydych chi'n byw yn ymddangos yma.",
+        AddYourPostcode = "Ychwanegu eich cod post",
+        IssuesIn = areas => $"Materion a godwyd yn {areas}",
+        NoLocalIssues = "Does dim materion yn agored i bleidlais yn eich ardal ar hyn o bryd.",
+        FirstRaised = "Codwyd gyntaf",
+        Support = "Cefnogaeth hyd yma",
+        SupportCount = (mentions, votes) =>
+            $"Wedi'i godi {(mentions == 1 ? "unwaith" : $"{mentions} o weithiau")}, {(votes == 1 ? "1 bleidlais" : $"{votes} o bleidleisiau")}",
+        VoteForThis = "Pleidleisio dros hwn",
+        YouVoted = "Rydych chi wedi pleidleisio dros hwn",
         Categories = new Dictionary<string, string>
         {
             ["asb"] = "Ymddygiad gwrthgymdeithasol", ["burglary"] = "Byrgleriaeth", ["vehicle-crime"] = "Troseddau cerbydau", ["robbery"] = "Lladrata",

@@ -22,6 +22,7 @@ public static class NavLinks
         new("alerts/approvals", "Approval queue", [Roles.Communications, Roles.Admin]),
         new("subscription", "Your alerts", [Roles.Resident]),
         new("what-i-raised", "What happened to what I raised", [Roles.Resident]),
+        new("local-priorities", "Have your say on local priorities", [Roles.Resident]),
         new("kin", "Key individuals", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
         new("replies", "Replies", [Roles.Communications, Roles.Neighbourhood, Roles.Admin]),
         new("profiles/emerging", "Emerging communities", [Roles.Analyst, Roles.Admin]),
