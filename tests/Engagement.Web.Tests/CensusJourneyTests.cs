@@ -7,7 +7,7 @@ namespace Engagement.Web.Tests;
 [Collection(ConsoleCollection.Name)]
 public sealed class CensusJourneyTests(ConsoleFixture fixture)
 {
-    private static string CensusFile(string name) =>
+    internal static string CensusFile(string name) =>
         Path.Combine(Path.GetDirectoryName(GatewayStack.SeedFile)!, "census2021", name);
 
     [Fact]

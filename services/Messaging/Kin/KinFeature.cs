@@ -37,7 +37,7 @@ public static class KinFeature
         ArgumentNullException.ThrowIfNull(api);
         var kin = api.MapGroup("/kin").WithTags("Key Individual Network");
         kin.MapGet("/", ViewKeyIndividuals.List).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithAccessReason()
-            .WithSummary("Members by area and issue, paged; no contact or sensitive fields. Requires an access reason; audited.");
+            .WithSummary("Members by area, issue and part of the name (case and accents ignored), paged; no contact or sensitive fields. Requires an access reason; audited.");
         kin.MapGet("/{id:guid}", ViewKeyIndividuals.Get).RequireRoles(Roles.Communications, Roles.Neighbourhood).WithAccessReason()
             .ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("One member in full. Requires an access reason; audited.");

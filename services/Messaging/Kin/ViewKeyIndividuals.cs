@@ -28,11 +28,12 @@ public static class ViewKeyIndividuals
     }
 
     /// <summary>
-    /// Members by area and issue, a page at a time in id order. Staff scoped to areas see only members whose areas all
-    /// lie within theirs. One audit row per page read names the filter, how many were shown, and their ids.
+    /// Members by area, issue and part of the name, a page at a time in id order. Staff scoped to areas see only members
+    /// whose areas all lie within theirs. One audit row per page read names the filter (whether a name was searched for,
+    /// never the name itself), how many were shown, and their ids.
     /// </summary>
     public static async Task<Ok<KinMemberPage>> List(
-        string? area, string? issue, int? limit, Guid? after, HttpContext http, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings,
+        string? area, string? issue, string? name, int? limit, Guid? after, HttpContext http, ClaimsPrincipal user, IQuerySession session, EventStoreSettings settings,
         AreaDirectory areas, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -47,6 +48,12 @@ public static class ViewKeyIndividuals
         if (issue is not null && !KinRules.Issues.Contains(issue))
         {
             errors["issue"] = [$"Must be one of {string.Join(", ", KinRules.Issues)}."];
+        }
+
+        name = name?.Trim();
+        if (name is not null && name.Length is 0 or > KinNameSearch.MaxLength)
+        {
+            errors["name"] = [$"Part of a name, 1 to {KinNameSearch.MaxLength} characters; leave name out to list everyone."];
         }
 
         if (limit is < 1 or > MaxLimit)
@@ -66,19 +73,47 @@ public static class ViewKeyIndividuals
         }
 
         var take = limit ?? DefaultLimit;
-        var ids = await MemberIdsAsync(settings, area, issue, KinAccess.Scope(user), after, take + 1, ct);
-        var docs = await KinStore.LoadManyAsync(session, ids, ct);
+        var docs = await FindAsync(session, settings, area, issue, name, KinAccess.Scope(user), after, take + 1, ct);
         var page = docs.Take(take).ToList();
         await settings.ConsultedAsync(user, new Audit.Entry("consult", "kin-register", "list", reason, new
         {
             count = page.Count,
-            filter = new { area, issue, after },
+            filter = new { area, issue, after, nameSearched = name is not null },
             subjectIds = page.Select(d => d.MemberId.ToString()).ToList(),
         }), ct);
 
         var now = clock.GetUtcNow();
-        var next = docs.Count > take ? NextLink(area, issue, take, page[^1].MemberId) : null;
+        var next = docs.Count > take ? NextLink(area, issue, name, take, page[^1].MemberId) : null;
         return TypedResults.Ok(new KinMemberPage(page.Select(d => KinMemberSummary.From(d, now)).ToList(), next));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> members after <paramref name="after"/>: straight from the targeting table, or, when a
+    /// name is searched for, decrypted a batch at a time and matched by <see cref="KinNameSearch"/> until the page is full.
+    /// </summary>
+    private static async Task<IReadOnlyList<KinMemberDocument>> FindAsync(
+        IQuerySession session, EventStoreSettings settings, string? area, string? issue, string? name, string[]? scope, Guid? after, int limit,
+        CancellationToken ct)
+    {
+        if (name is null)
+        {
+            return await KinStore.LoadManyAsync(session, await MemberIdsAsync(settings, area, issue, scope, after, limit, ct), ct);
+        }
+
+        var found = new List<KinMemberDocument>();
+        while (found.Count < limit)
+        {
+            var ids = await MemberIdsAsync(settings, area, issue, scope, after, KinNameSearch.ScanBatch, ct);
+            found.AddRange((await KinStore.LoadManyAsync(session, ids, ct)).Where(d => KinNameSearch.Matches(d.Person!.Name, name)));
+            if (ids.Count < KinNameSearch.ScanBatch)
+            {
+                break;
+            }
+
+            after = ids[^1];
+        }
+
+        return found.Take(limit).ToList();
     }
 
     /// <summary>The ids of the members a page shows, from the targeting table, in id order.</summary>
@@ -108,7 +143,7 @@ public static class ViewKeyIndividuals
         return ids;
     }
 
-    private static string NextLink(string? area, string? issue, int limit, Guid after)
+    private static string NextLink(string? area, string? issue, string? name, int limit, Guid after)
     {
         var query = new List<string>();
         if (area is not null)
@@ -119,6 +154,11 @@ public static class ViewKeyIndividuals
         if (issue is not null)
         {
             query.Add("issue=" + Uri.EscapeDataString(issue));
+        }
+
+        if (name is not null)
+        {
+            query.Add("name=" + Uri.EscapeDataString(name));
         }
 
         query.Add("limit=" + limit.ToString(CultureInfo.InvariantCulture));

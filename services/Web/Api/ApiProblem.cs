@@ -9,6 +9,12 @@ namespace Engagement.Web.Api;
 /// </summary>
 public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
+    /// <summary>
+    /// The last segment of the API's problem <c>type</c> (such as <c>already-booked</c>); empty for an API answer with no
+    /// type, <c>unreachable</c> when the API did not answer, and null for a problem a page made itself in its reader's words.
+    /// </summary>
+    public string? Type { get; init; }
+
     /// <summary>The messages for one field (the API's name for it, such as <c>venue.postcode</c>), or none.</summary>
     public IReadOnlyList<string> For(string field) =>
         Errors.FirstOrDefault(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).Value ?? [];
@@ -16,7 +22,7 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     public static async Task<ApiProblem> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {
         var status = (int)response.StatusCode;
-        var fallback = new ApiProblem(status, Fallback(response.StatusCode), null, new Dictionary<string, string[]>());
+        var fallback = new ApiProblem(status, Fallback(response.StatusCode), null, new Dictionary<string, string[]>()) { Type = "" };
         if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
         {
             return fallback;
@@ -37,7 +43,10 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
                 }
             }
 
-            return new ApiProblem(status, Text(root, "title") ?? fallback.Title, Text(root, "detail"), errors);
+            return new ApiProblem(status, Text(root, "title") ?? fallback.Title, Text(root, "detail"), errors)
+            {
+                Type = Text(root, "type")?.TrimEnd('/').Split('/')[^1] is { Length: > 0 } type && type != "about:blank" ? type : "",
+            };
         }
         catch (JsonException)
         {
@@ -46,7 +55,7 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     }
 
     public static ApiProblem Unreachable() =>
-        new(0, "The service did not answer.", "What you typed is still here; please try again in a moment.", new Dictionary<string, string[]>());
+        new(0, "The service did not answer.", "What you typed is still here; please try again in a moment.", new Dictionary<string, string[]>()) { Type = "unreachable" };
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -117,6 +117,9 @@ public static class KinWords
         ["trade-union-membership"] = "Trade union membership",
     };
 
+    /// <summary>The label of the purpose a special category field is held for.</summary>
+    public static string PurposeLabel(string field) => $"Why the register holds their {field.ToLowerInvariant()}";
+
     public static string List(IReadOnlyDictionary<string, string> words, IEnumerable<string> codes) =>
         string.Join(", ", codes.Select(c => MessagingWords.Word(words, c)));
 }
@@ -144,6 +147,10 @@ public sealed class KinForm
     public string WordingVersion { get; set; } = DefaultWording;
     public DateOnly? ReviewOn { get; set; }
 
+    /// <summary>Special category data, one entry for each field the register may hold; blank entries are not held.</summary>
+    public Dictionary<string, KinSensitiveEntry> Sensitive { get; set; } =
+        KinWords.Sensitive.Keys.ToDictionary(k => k, _ => new KinSensitiveEntry(), StringComparer.Ordinal);
+
     public static KinForm New(DateOnly today) => new() { ConsentGivenOn = today, ReviewOn = today.AddYears(1) };
 
     public static KinForm From(KinMemberDto m)
@@ -157,6 +164,9 @@ public sealed class KinForm
             Purposes = new(m.Consents.Select(c => c.Purpose), StringComparer.Ordinal), ConsentMethod = first?.Method ?? "",
             ConsentGivenOn = first is null ? null : DateOnly.FromDateTime(first.GivenAt.DateTime), WordingVersion = first?.WordingVersion ?? DefaultWording,
             ReviewOn = m.ReviewOn,
+            Sensitive = KinWords.Sensitive.Keys.Union(m.Sensitive.Keys).ToDictionary(
+                k => k, k => m.Sensitive.TryGetValue(k, out var s) ? new KinSensitiveEntry { Value = s.Value, Purpose = s.Purpose } : new KinSensitiveEntry(),
+                StringComparer.Ordinal),
         };
     }
 
@@ -175,14 +185,31 @@ public sealed class KinForm
         ["consents"] = Purposes.Order(StringComparer.Ordinal)
             .Select(p => new { purpose = p, givenAt = GivenAt(now), method = Blank(ConsentMethod), wordingVersion = WordingVersion }).ToList(),
         ["reviewOn"] = ReviewOn,
+        ["sensitive"] = Held().ToDictionary(e => e.Key, e => (object?)new { value = Blank(e.Value.Value), purpose = Blank(e.Value.Purpose) }, StringComparer.Ordinal),
     };
 
-    /// <summary>A JSON merge patch: only the fields that differ from the member as it was read.</summary>
+    /// <summary>
+    /// A JSON merge patch: only the fields that differ from the member as it was read. Special category data merges by
+    /// field, so one emptied here is sent as null (removed) and the others that changed are sent whole.
+    /// </summary>
     public Dictionary<string, object?> Patch(KinForm original, DateTimeOffset now)
     {
         var before = original.Fields(now);
-        return Fields(now).Where(f => !SameJson(f.Value, before[f.Key])).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        var patch = Fields(now).Where(f => !SameJson(f.Value, before[f.Key])).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        if (patch.TryGetValue("sensitive", out var after))
+        {
+            var held = (Dictionary<string, object?>)after!;
+            var was = (Dictionary<string, object?>)before["sensitive"]!;
+            patch["sensitive"] = held.Where(e => !was.TryGetValue(e.Key, out var old) || !SameJson(old, e.Value))
+                .Concat(was.Keys.Except(held.Keys).Select(k => KeyValuePair.Create(k, (object?)null)))
+                .ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        }
+
+        return patch;
     }
+
+    private IEnumerable<KeyValuePair<string, KinSensitiveEntry>> Held() =>
+        Sensitive.Where(e => !string.IsNullOrWhiteSpace(e.Value.Value) || !string.IsNullOrWhiteSpace(e.Value.Purpose)).OrderBy(e => e.Key, StringComparer.Ordinal);
 
     /// <summary>Consent given today is now; an earlier day is its London midnight (the API refuses a time in the future).</summary>
     private DateTimeOffset? GivenAt(DateTimeOffset now) =>
@@ -192,6 +219,13 @@ public sealed class KinForm
 
     private static bool SameJson(object? a, object? b) =>
         JsonSerializer.Serialize(a, GatewayApi.Json) == JsonSerializer.Serialize(b, GatewayApi.Json);
+}
+
+/// <summary>One item of special category data as the form holds it: the value and the purpose it is held for.</summary>
+public sealed class KinSensitiveEntry
+{
+    public string Value { get; set; } = "";
+    public string Purpose { get; set; } = "";
 }
 
 /// <summary>The API's names for the form's fields, and its errors gathered onto them.</summary>
@@ -204,7 +238,10 @@ public static partial class KinFormErrors
         ["language"] = "Language", ["consents"] = "What they agreed to", ["consentMethod"] = "How consent was given",
         ["consentGivenOn"] = "Date consent was given", ["wordingVersion"] = "Version of the consent wording", ["reviewOn"] = "Review date",
         ["body"] = "Changes",
-    };
+    }.Concat(KinWords.Sensitive.SelectMany(f => new[]
+    {
+        KeyValuePair.Create($"sensitive.{f.Key}.value", f.Value), KeyValuePair.Create($"sensitive.{f.Key}.purpose", KinWords.PurposeLabel(f.Value)),
+    })).ToDictionary(StringComparer.OrdinalIgnoreCase);
 
     private static readonly Dictionary<string, string> Properties = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -218,8 +255,17 @@ public static partial class KinFormErrors
     [System.Text.RegularExpressions.GeneratedRegex(@"^consents\[\d+\](\.(purpose|givenAt|method|wordingVersion))?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex ConsentField();
 
-    public static Func<string, Microsoft.AspNetCore.Components.Forms.FieldIdentifier?> Field(KinForm form) =>
-        Components.Shared.ApiErrors.ByName(form, Properties);
+    [System.Text.RegularExpressions.GeneratedRegex(@"^sensitive\.([a-z-]+)\.(value|purpose)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SensitiveField();
+
+    /// <summary>The form's field for an API name, special category data (<c>sensitive.faith.purpose</c>) included.</summary>
+    public static Func<string, Microsoft.AspNetCore.Components.Forms.FieldIdentifier?> Field(KinForm form)
+    {
+        var byName = Components.Shared.ApiErrors.ByName(form, Properties);
+        return name => SensitiveField().Match(name) is { Success: true } m && form.Sensitive.TryGetValue(m.Groups[1].Value, out var entry)
+            ? new Microsoft.AspNetCore.Components.Forms.FieldIdentifier(entry, m.Groups[2].Value == "value" ? nameof(KinSensitiveEntry.Value) : nameof(KinSensitiveEntry.Purpose))
+            : byName(name);
+    }
 
     /// <summary>
     /// The problem with each consent's errors moved onto the one field of the form that sets it for every purpose

@@ -10,7 +10,7 @@ namespace Engagement.Web.Localisation;
 
 /// <summary>
 /// The resident pages' language, per user: the one they chose with the switch (a cookie), otherwise the language of
-/// their subscription, otherwise English. It is the request's culture, so the first render and the interactive circuit
+/// their subscription, otherwise English. Signed-out pages (home, sign-in) follow the switch alone. It is the request's culture, so the first render and the interactive circuit
 /// (whose connection carries the same cookie) agree. Staff pages are always English.
 /// </summary>
 public static class ResidentLanguage
@@ -59,7 +59,18 @@ public static class ResidentLanguage
     {
         public override async Task<ProviderCultureResult?> DetermineProviderCultureResult(HttpContext httpContext)
         {
-            if (!httpContext.User.IsInRole(Roles.Resident) || Path.HasExtension(httpContext.Request.Path.Value))
+            if (Path.HasExtension(httpContext.Request.Path.Value))
+            {
+                return null;
+            }
+
+            // Signed out (the home page, signing in): the switch alone, as there is nobody to ask.
+            if (httpContext.User.Identity?.IsAuthenticated != true)
+            {
+                return httpContext.Request.Cookies[CookieName] == "cy" ? new ProviderCultureResult("cy") : null;
+            }
+
+            if (!httpContext.User.IsInRole(Roles.Resident))
             {
                 return null;
             }

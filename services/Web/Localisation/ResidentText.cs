@@ -170,6 +170,30 @@ public sealed class ResidentText
     public required Func<DateOnly, string> Day { get; init; }
     public required Func<DateTimeOffset, DateTimeOffset, string> Span { get; init; }
 
+    /// <summary>
+    /// The API's problems in this language (<see cref="ResidentProblems"/>): titles by problem type (<c>already-booked</c>)
+    /// or status (<c>404</c>; <c>500</c> for any server error; <c>0</c> when the API did not answer), and field messages,
+    /// tried in order. Empty in English, whose pages show the API's own words.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> ProblemTitles { get; init; }
+    public required IReadOnlyList<FieldProblem> FieldProblems { get; init; }
+
+    /// <summary>The signed-out home page and the local demo sign-in page, which follow the language switch too.</summary>
+    public required string SignedOutIntro { get; init; }
+    public required string SignIn { get; init; }
+    public required string DemoSignIn { get; init; }
+    public required string DemoSignInNote { get; init; }
+    public required string DemoLocalOnly { get; init; }
+    public required string DemoWarning { get; init; }
+    public required string DemoRole { get; init; }
+    public required IReadOnlyDictionary<string, string> DemoRoles { get; init; }
+    public required string DemoUserId { get; init; }
+    public required string DemoUserIdHint { get; init; }
+    public required string DemoAreas { get; init; }
+    public required string DemoAreasHint { get; init; }
+    public required string DemoForceWide { get; init; }
+    public required string DemoChooseAreas { get; init; }
+
     public bool IsWelsh => HtmlLang == "cy";
 
     /// <summary>A navigation link's words: the resident pages' in this language, any other page's as it is.</summary>
@@ -338,6 +362,28 @@ public sealed class ResidentText
         DateTime = Api.MessagingWords.Time,
         Day = d => d.ToString("dddd d MMMM yyyy", EnglishCulture),
         Span = LondonTime.Span,
+
+        // The API's problems, the signed-out home page and the demo sign-in page.
+        ProblemTitles = new Dictionary<string, string>(),
+        FieldProblems = [],
+        SignedOutIntro = "Book a surgery with your neighbourhood team, read alerts for your area, and, for police staff, plan and record engagement.",
+        SignIn = "Sign in",
+        DemoSignIn = "Local demo sign-in",
+        DemoSignInNote = "(this machine only: pick any role and area)",
+        DemoLocalOnly = "Local only:",
+        DemoWarning = "this page exists only on a machine with the local signing key. It signs you in as any role and area, with no password. Real users sign in through the force's identity provider.",
+        DemoRole = "Role",
+        DemoRoles = new Dictionary<string, string>
+        {
+            [Roles.Neighbourhood] = "Neighbourhood officer or PCSO", [Roles.Communications] = "Communications officer", [Roles.Analyst] = "Analyst",
+            [Roles.Resident] = "Resident", [Roles.Admin] = "Admin",
+        },
+        DemoUserId = "User id",
+        DemoUserIdHint = "A resident's subscriber id, or a member of staff's id. Left empty: local-(role).",
+        DemoAreas = "Areas",
+        DemoAreasHint = "Staff act only in the areas they are given. Residents and admins need none.",
+        DemoForceWide = "Force-wide (every area)",
+        DemoChooseAreas = "Or choose areas (hold Ctrl to choose more than one)",
     };
 
     public static ResidentText Welsh { get; } = new()
@@ -504,5 +550,70 @@ public sealed class ResidentText
         DateTime = t => London.Show(t).ToString("d MMMM yyyy, HH:mm", WelshCulture),
         Day = d => d.ToString("dddd d MMMM yyyy", WelshCulture),
         Span = (start, end) => $"{London.Show(start).ToString("dddd d MMMM yyyy, HH:mm", WelshCulture)} i {London.Show(end).ToString("HH:mm", WelshCulture)}",
+
+        // The API's problems, the signed-out home page and the demo sign-in page.
+        ProblemTitles = new Dictionary<string, string>
+        {
+            ["validation"] = "Gwiriwch y manylion sydd wedi'u marcio.",
+            ["not-found"] = "Ni chafwyd hyd i hynny.",
+            ["erased"] = "Mae eich data wedi'i ddileu.",
+            ["already-booked"] = "Mae gennych le yn y gymhorthfa hon yn barod.",
+            ["surgery-not-open"] = "Nid yw'r gymhorthfa hon yn derbyn archebion mwyach.",
+            ["surgery-started"] = "Mae'r gymhorthfa hon wedi dechrau; nid yw'n derbyn rhagor o archebion.",
+            ["drop-in"] = "Cymhorthfa galw heibio yw hon: nid oes angen archebu, dewch draw.",
+            ["booking-cancelled"] = "Mae'r archeb hon wedi'i chanslo'n barod.",
+            ["not-yours"] = "Gallwch archebu i chi'ch hun yn unig.",
+            ["not-a-recipient"] = "Ni chawsoch y neges hon.",
+            ["link-expired"] = "Mae'r ddolen hon wedi dod i ben.",
+            ["link-invalid"] = "Nid yw'r ddolen hon yn ddilys.",
+            ["link-superseded"] = "Mae'r ddolen hon ar gyfer cyfeiriad e-bost nad yw ar eich tanysgrifiad mwyach.",
+            ["0"] = "Ni atebodd y gwasanaeth. Mae'r hyn a deipiwyd gennych yma o hyd; rhowch gynnig arall arni mewn munud.",
+            ["401"] = "Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto.",
+            ["403"] = "Nid oes gennych ganiatâd i wneud hynny.",
+            ["404"] = "Ni chafwyd hyd i hynny.",
+            ["409"] = "Mae rhywbeth wedi newid ers i chi agor y dudalen hon. Rhowch gynnig arall arni.",
+            ["410"] = "Mae eich data wedi'i ddileu.",
+            ["429"] = "Gormod o geisiadau. Arhoswch funud, yna rhowch gynnig arall arni.",
+            ["500"] = "Aeth rhywbeth o'i le. Mae'r hyn a deipiwyd gennych yma o hyd; rhowch gynnig arall arni yn nes ymlaen.",
+        },
+        FieldProblems =
+        [
+            new("*", @"^Required\.$", "Mae angen hwn."),
+            new("*", @"^At most (\d+) characters\.$", "Dim mwy na $1 nod."),
+            new("postcode", "outside", "Mae'r cod post hwn y tu allan i bob ardal blismona yn Swydd Nottingham, felly ni all ddewis eich ardal. Dewiswch ardaloedd yn lle hynny."),
+            new("postcode", null, "Nid yw hwn yn god post dilys yn y DU. Ysgrifennwch ef fel NG6 8AB."),
+            new("areas", "^At most", "Gormod o ardaloedd. Dewiswch lai."),
+            new("areas", "^Give a postcode", "Rhowch god post, neu o leiaf un ardal, neu'r ddau."),
+            new("areas", null, "Nid yw hon yn un o ardaloedd plismona'r gymdogaeth."),
+            new("interests", "^Required", "Dewiswch o leiaf un peth yr hoffech glywed amdano."),
+            new("interests", null, "Nid yw hwn yn un o'r pethau y gallwch ddewis clywed amdanynt."),
+            new("email", null, "Nid yw hwn yn gyfeiriad e-bost dilys. Ysgrifennwch ef fel enw@example.com."),
+            new("phone", null, "Nid yw hwn yn rhif ffôn symudol yn y DU. Ysgrifennwch ef fel 07700 900123."),
+            new("language", null, "Dewiswch Gymraeg neu Saesneg."),
+            new("quietHours.start", null, "Amser ar y cloc 24 awr, fel 22:00. Mae angen amser dechrau ac amser gorffen."),
+            new("quietHours.end", null, "Amser ar y cloc 24 awr, fel 07:00. Mae angen amser dechrau ac amser gorffen."),
+            new("quietHours", null, "Rhaid i'r amser dechrau a'r amser gorffen fod yn wahanol. Gall y cyfnod redeg dros hanner nos, fel 22:00 i 07:00."),
+            new("body", "postcode or areas", "Rhowch god post neu ardaloedd, a'r pethau yr hoffech glywed amdanynt."),
+            new("contact", null, "Rhowch gyfeiriad e-bost neu rif ffôn."),
+            new("useful", null, "Dewiswch ie neu na."),
+        ],
+        SignedOutIntro = "Archebwch le mewn cymhorthfa gyda'ch tîm plismona yn y gymdogaeth, darllenwch rybuddion ar gyfer eich ardal, ac, i staff yr heddlu, cynlluniwch a chofnodwch ymgysylltu.",
+        SignIn = "Mewngofnodi",
+        DemoSignIn = "Mewngofnodi demo lleol",
+        DemoSignInNote = "(y peiriant hwn yn unig: dewiswch unrhyw rôl ac ardal)",
+        DemoLocalOnly = "Lleol yn unig:",
+        DemoWarning = "dim ond ar beiriant sydd â'r allwedd lofnodi leol y mae'r dudalen hon ar gael. Mae'n eich mewngofnodi fel unrhyw rôl ac ardal, heb gyfrinair. Mae defnyddwyr go iawn yn mewngofnodi drwy ddarparwr hunaniaeth yr heddlu.",
+        DemoRole = "Rôl",
+        DemoRoles = new Dictionary<string, string>
+        {
+            [Roles.Neighbourhood] = "Swyddog cymdogaeth neu SCCH", [Roles.Communications] = "Swyddog cyfathrebu", [Roles.Analyst] = "Dadansoddwr",
+            [Roles.Resident] = "Preswylydd", [Roles.Admin] = "Gweinyddwr",
+        },
+        DemoUserId = "Dynodydd defnyddiwr",
+        DemoUserIdHint = "Dynodydd tanysgrifiwr preswylydd, neu ddynodydd aelod o staff. Os yw'n wag: local-(rôl).",
+        DemoAreas = "Ardaloedd",
+        DemoAreasHint = "Dim ond yn yr ardaloedd a roddir iddynt y mae staff yn gweithredu. Nid oes angen yr un ar breswylwyr a gweinyddwyr.",
+        DemoForceWide = "Yr heddlu cyfan (pob ardal)",
+        DemoChooseAreas = "Neu dewiswch ardaloedd (daliwch Ctrl i ddewis mwy nag un)",
     };
 }
