@@ -254,6 +254,17 @@ public sealed class OfficerPlanWorkTests(ConsoleFixture fixture)
         await analyst.CheckAccessibilityAsync("analyst-plans-05-priority");
         await analyst.Context.CloseAsync();
 
+        // Communications staff read the plan the same way.
+        var comms = await fixture.Chromium.DesktopAsync(fixture.Stack.Address);
+        await comms.DemoSignInAsync("communications", "comms-plans-" + tag, area, "comms-plans-01-sign-in");
+        await comms.GotoAsync($"plans/{planId}");
+        await Assertions.Expect(comms.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
+        await comms.WaitForInteractiveAsync();
+        await Assertions.Expect(comms.GetByRole(AriaRole.Table, new() { Name = "Activities" })).ToContainTextAsync("Assembly on firework safety");
+        await Assertions.Expect(comms.Locator("main button, main form")).ToHaveCountAsync(0);
+        await comms.CheckAccessibilityAsync("comms-plans-02-plan");
+        await comms.Context.CloseAsync();
+
         // The API refuses the analyst's changes that the pages do not offer.
         using var analystApi = fixture.Stack.Services.Client(TestTokens.Create("analyst", "analyst-plans-" + tag, [area]));
         using var publish = await analystApi.PostAsJsonAsync(new Uri($"/api/plans/{planId}/publish", UriKind.Relative), new { reason = "Not mine to publish" });
