@@ -102,6 +102,8 @@ public static class Config
         api.MapPost("/priorities/imports/{source}", ImportSurvey.HandleExtract).RequireRoles(Roles.Neighbourhood, Roles.Analyst)
             .Accepts<string>("text/csv")
             .WithSummary("Import partner referrals (source partner) or crime or ASB extracts (crime, asb) as CSV (area,issue_category,summary,date,reference): each record a candidate issue, counted once by its reference.");
+        api.MapGet("/priorities/assessment-scale", AssessPriority.Scale).RequireRoles(Roles.Neighbourhood, Roles.Communications, Roles.Analyst)
+            .WithSummary("The threat, risk and harm dimensions in force (Plans:Ranking, MoRiLE's by default) with their weights, and the top of the scale each is scored on.");
         api.MapPost("/priorities/{id:guid}/assessment", AssessPriority.Handle).RequireRoles(Roles.Neighbourhood, Roles.Analyst).WithIfMatch()
             .WithSummary("Score the priority on every threat, risk and harm dimension in force (MoRiLE's by default), 0 to Plans:Ranking:ScaleMax. Takes If-Match.");
         api.MapPost("/priorities/{id:guid}/adopt", ChoosePriority.HandleAdopt).RequireRoles(Roles.Neighbourhood).WithIfMatch()

@@ -184,6 +184,20 @@ public sealed class PriorityTests(PlansFixture fx) : IClassFixture<PlansFixture>
     }
 
     [Fact]
+    public async Task the_assessment_scale_names_each_dimension_in_force_with_its_weight_and_the_top_of_the_scale()
+    {
+        using var analyst = fx.As(Roles.Analyst, "bulwell");
+        using var response = await analyst.GetAsync("/api/plans/priorities/assessment-scale");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var scale = await response.BodyAsync();
+        Assert.Equal(4, scale["scaleMax"]!.GetValue<int>());
+        var dimensions = scale["dimensions"]!.AsArray().ToDictionary(d => d!["name"]!.GetValue<string>(), d => d!["weight"]!.GetValue<double>());
+        Assert.Equal(RankingOptions.MoRiLE.Keys.Order(StringComparer.Ordinal), dimensions.Keys);
+        Assert.Equal(0.5, dimensions["confidence"]);
+        Assert.Equal(1, dimensions["likelihood"]);
+    }
+
+    [Fact]
     public async Task roles_are_enforced_on_every_priority_route()
     {
         HttpClient ClientFor(string role) => role == RoleMatrix.Anonymous ? fx.Anonymous() : fx.As(role, AreaScope.ForceWide);
@@ -193,6 +207,7 @@ public sealed class PriorityTests(PlansFixture fx) : IClassFixture<PlansFixture>
         await RoleMatrix.AssertAsync(ClientFor, "GET", $"/api/plans/priorities/{id}", "neighbourhood communications analyst admin");
         await RoleMatrix.AssertAsync(ClientFor, "POST", "/api/plans/priorities/imports/survey", "neighbourhood analyst admin",
             r => r.Content = new StringContent("not,a,survey", Encoding.UTF8, "text/csv"));
+        await RoleMatrix.AssertAsync(ClientFor, "GET", "/api/plans/priorities/assessment-scale", "neighbourhood communications analyst admin");
         await RoleMatrix.AssertAsync(ClientFor, "POST", $"/api/plans/priorities/{id}/assessment", "neighbourhood analyst admin", Empty);
         foreach (var verb in new[] { "adopt", "pass-to-partner", "actions", "close" })
         {

@@ -70,6 +70,20 @@ public sealed class OfficerSurgeriesTests(ConsoleFixture fixture)
         await Assertions.Expect(made.Nth(3)).ToContainTextAsync("Bulwell Library");
         await officer.CheckAccessibilityAsync("officer-series-04-scheduled");
 
+        // The series has its own page for later: each surgery with its status and places in words, and a way to change it.
+        await officer.GetByRole(AriaRole.Link, new() { Name = "See the series" }).ClickAsync();
+        await officer.WaitForURLAsync("**/surgeries/series/*");
+        await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = $"Series: {title}", Level = 1 })).ToBeVisibleAsync();
+        await officer.WaitForInteractiveAsync();
+        var series = officer.GetByRole(AriaRole.Table, new() { Name = "Surgeries in this series" }).GetByRole(AriaRole.Row);
+        await Assertions.Expect(series).ToHaveCountAsync(4);
+        await Assertions.Expect(series.Nth(2)).ToContainTextAsync("Riverside Centre");
+        await Assertions.Expect(series.Nth(2)).ToContainTextAsync("Scheduled");
+        await Assertions.Expect(series.Nth(2)).ToContainTextAsync("10 of 10 places left");
+        await Assertions.Expect(officer.GetByRole(AriaRole.Link, new() { Name = "Reschedule or cancel" })).ToHaveCountAsync(3);
+        await officer.CheckAccessibilityAsync("officer-series-04b-series");
+        await officer.AssertReflowsAt320Async();
+
         // The calendar: each surgery is a link in its day's cell, with its status in words.
         await officer.GetByRole(AriaRole.Link, new() { Name = "See them on the calendar" }).ClickAsync();
         await officer.WaitForURLAsync("**/surgeries/calendar?**");
@@ -97,16 +111,22 @@ public sealed class OfficerSurgeriesTests(ConsoleFixture fixture)
         await officer.TabToAsync(officer.GetByRole(AriaRole.Link, new() { Name = "Reschedule or cancel this surgery" }));
         await officer.Keyboard.PressAsync("Enter");
         await officer.WaitForURLAsync($"**/surgeries/{surgeryId}/change");
+        var slow = await SlowCircuit.RouteAsync(officer);
+        await officer.ReloadAsync();
         await officer.WaitForInteractiveAsync();
         await officer.CheckAccessibilityAsync("officer-series-07-change");
 
         await officer.TabToAsync(officer.GetByLabel("Title"));
         await officer.Keyboard.PressAsync("Control+A");
         await officer.Keyboard.TypeAsync(title + " (moved)");
+        // The start time typed key by key, with the server's replies held back so each re-render lands after the keystrokes
+        // typed meanwhile (as on a loaded machine): the field must not echo a stale time over what was typed. InputDate did
+        // ("HH:mm:ss" never matched the browser's "HH:mm", so every re-render wrote the time back): "1900" became 13:00.
+        slow.Delay = TimeSpan.FromMilliseconds(400);
         await officer.TabToAsync(officer.GetByLabel("Starts at"));
-        // Reached by the keyboard, but set whole: typed segment by segment, the live page's re-render after the hour
-        // can land between keystrokes and the minutes go into the wrong segment (seen in a clean-clone run). Known gap.
-        await officer.GetByLabel("Starts at").FillAsync("19:00");
+        await officer.GetByLabel("Starts at").PressSequentiallyAsync("1900", new() { Delay = 150 });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        slow.Delay = TimeSpan.Zero;
         await Assertions.Expect(officer.GetByLabel("Starts at")).ToHaveValueAsync("19:00");
         await Assertions.Expect(officer.GetByLabel("Ends at")).ToHaveValueAsync("20:00");
 
@@ -164,6 +184,17 @@ public sealed class OfficerSurgeriesTests(ConsoleFixture fixture)
         await officer.WaitForInteractiveAsync();
         var cancelledEntry = officer.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
         await Assertions.Expect(cancelledEntry).ToContainTextAsync("Cancelled");
+
+        // From any surgery of the series, its series: the cancelled one says so in words and can no longer be changed.
+        await officer.GotoAsync($"surgeries/{surgeryId}");
+        await officer.WaitForInteractiveAsync();
+        await officer.GetByRole(AriaRole.Link, new() { Name = "See every surgery in its series" }).ClickAsync();
+        await officer.WaitForURLAsync("**/surgeries/series/*");
+        var cancelledRow = officer.GetByRole(AriaRole.Row).Filter(new() { HasText = "Cancelled" });
+        await Assertions.Expect(cancelledRow).ToHaveCountAsync(1);
+        await Assertions.Expect(cancelledRow.GetByRole(AriaRole.Link, new() { Name = "Reschedule or cancel" })).ToHaveCountAsync(0);
+        await Assertions.Expect(officer.GetByRole(AriaRole.Row).Filter(new() { HasText = title + " (moved)" })).ToContainTextAsync("7:00pm to 8:00pm");
+        await officer.CheckAccessibilityAsync("officer-series-10-series-after-changes");
 
         using var check = fixture.Stack.Services.Client(TestTokens.Create("neighbourhood", "officer-check", [Area]));
         var moved = await check.GetFromJsonAsync<JsonElement>(new Uri($"/api/surgeries/{surgeryId}", UriKind.Relative));

@@ -8,6 +8,11 @@ namespace Engagement.Plans.Priorities;
 
 public sealed record AssessPriorityRequest(IReadOnlyDictionary<string, int>? Scores);
 
+/// <summary>What an assessment scores: each dimension in force with its weight, each from 0 to <paramref name="ScaleMax"/>.</summary>
+public sealed record AssessmentScale(int ScaleMax, IReadOnlyList<AssessmentDimension> Dimensions);
+
+public sealed record AssessmentDimension(string Name, double Weight);
+
 /// <summary><c>POST /api/plans/priorities/{id}/assessment</c>: the threat, risk and harm scores of a priority, one per dimension in force.</summary>
 public static class AssessPriority
 {
@@ -42,6 +47,13 @@ public static class AssessPriority
         }
 
         return new PriorityAssessed(state.Id, ranking.Dimensions.ToDictionary(d => d, d => scores[d]), by, now);
+    }
+
+    /// <summary><c>GET /api/plans/priorities/assessment-scale</c>: the dimensions are configuration, so a client asks rather than assumes MoRiLE's.</summary>
+    public static Ok<AssessmentScale> Scale(IOptions<RankingOptions> ranking)
+    {
+        var options = ranking.Value;
+        return TypedResults.Ok(new AssessmentScale(options.ScaleMax, options.Dimensions.Select(d => new AssessmentDimension(d, options.Weights[d])).ToList()));
     }
 
     public static async Task<Ok<PriorityView>> Handle(

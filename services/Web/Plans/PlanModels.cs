@@ -103,3 +103,74 @@ public static class PlanText
         return spaced.Length == 0 ? key : char.ToUpperInvariant(spaced[0]) + spaced[1..];
     }
 }
+
+public sealed record AssessmentDimension(string Name, double Weight);
+
+public sealed record AssessmentScale(int ScaleMax, IReadOnlyList<AssessmentDimension> Dimensions);
+
+/// <summary>What each of MoRiLE's dimensions asks, in plain words; a dimension added in configuration is shown by its name alone.</summary>
+public static class AssessmentText
+{
+    private static readonly Dictionary<string, string> Meanings = new(StringComparer.Ordinal)
+    {
+        ["physical-harm"] = "Injury or risk to life.",
+        ["psychological-harm"] = "Fear, distress or trauma it causes.",
+        ["financial-harm"] = "Money or property lost or damaged.",
+        ["community-harm"] = "Damage to trust, cohesion or how safe the area feels.",
+        ["scope"] = "How many people or places it affects.",
+        ["vulnerability"] = "How vulnerable the people affected are.",
+        ["likelihood"] = "How likely it is to happen or carry on.",
+        ["organisational-position"] = "How well placed the police are to act, rather than another agency.",
+        ["confidence"] = "How sure you are of the information behind these scores.",
+    };
+
+    public static string? Meaning(string dimension) => Meanings.GetValueOrDefault(dimension);
+}
+
+/// <summary>
+/// Who sees the plans pages, and who changes what on them. Communications staff and analysts read plans, priorities and
+/// evaluations; only the area's neighbourhood team (and admins) change them, so the pages show them no change controls.
+/// </summary>
+public static class PlanAccess
+{
+    public const string Readers = "neighbourhood,communications,analyst,admin";
+
+    public static bool CanChange(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsInRole(Engagement.ServiceDefaults.Roles.Neighbourhood) || user.IsInRole(Engagement.ServiceDefaults.Roles.Admin);
+}
+
+/// <param name="Source"><c>officer</c>, or where it was logged from automatically (<c>surgery:{id}</c>, <c>alert:{id}</c>).</param>
+public sealed record ActivityLogged(
+    Guid ActivityId, string AreaCode, Guid? PlanId, string Kind, DateOnly On, string Summary, string? TargetCommunity, string Channel,
+    Guid? PriorityId, Guid? ObjectiveId, int? PeopleReached, string Source, string LoggedBy, DateTimeOffset LoggedAt);
+
+public static class ActivityText
+{
+    /// <summary>The kinds the plans API accepts, in the words officers use.</summary>
+    public static readonly IReadOnlyList<(string Code, string Name)> Kinds =
+    [
+        ("patrol", "Patrol"), ("surgery", "Surgery"), ("kin-cascade", "KIN cascade (key individuals)"), ("alert", "Alert"),
+        ("school-session", "School session"), ("faith-venue-visit", "Faith venue visit"), ("online-post", "Online post"),
+    ];
+
+    /// <summary>Channels as the API names them (lower-case words joined by hyphens).</summary>
+    public static readonly IReadOnlyList<(string Code, string Name)> Channels =
+    [
+        ("face-to-face", "Face to face"), ("community-group", "Community group"), ("faith-venue", "Faith venue"), ("email", "Email"), ("sms", "Text message (SMS)"),
+        ("whatsapp", "WhatsApp group run by the community"), ("social-media", "Social media"), ("community-radio", "Community radio"),
+        ("leaflet", "Leaflet"), ("phone", "Phone"),
+    ];
+
+    public static string Kind(string code) => Kinds.FirstOrDefault(k => k.Code == code).Name ?? PlanText.Words(code);
+
+    public static string Channel(string code) => Channels.FirstOrDefault(c => c.Code == code).Name ?? PlanText.Words(code);
+
+    /// <summary>Who logged it: an officer, or the surgery or alert it was logged from automatically.</summary>
+    public static string Source(ActivityLogged a) => a.Source switch
+    {
+        "officer" => $"Logged by {a.LoggedBy}",
+        _ when a.Source.StartsWith("surgery:", StringComparison.Ordinal) => "Automatically, from a surgery held",
+        _ when a.Source.StartsWith("alert:", StringComparison.Ordinal) => "Automatically, from an alert sent",
+        _ => a.Source,
+    };
+}

@@ -11,7 +11,7 @@ public static class NavLinks
     public static readonly IReadOnlyList<Link> All =
     [
         new("surgeries", "Surgeries", [Roles.Neighbourhood, Roles.Admin]),
-        new("plans", "Plans", [Roles.Neighbourhood, Roles.Admin]),
+        new("plans", "Plans", [Roles.Neighbourhood, Roles.Communications, Roles.Analyst, Roles.Admin]),
         new("inbox", "Your messages", [Roles.Resident]),
         new("find-a-surgery", "Find a surgery", [Roles.Resident]),
         new("my-bookings", "My bookings", [Roles.Resident]),
