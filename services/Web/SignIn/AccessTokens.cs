@@ -56,11 +56,13 @@ public sealed class AccessTokens(SessionTickets sessions, IOptionsMonitor<OpenId
                 return ticket;
             }
 
-            switch (await RefreshAsync(ticket.Properties, ct))
+            // A copy: readers on other threads hold the stored ticket, which is never changed in place.
+            var renewed = new AuthenticationTicket(ticket.Principal, ticket.Properties.Clone(), ticket.AuthenticationScheme);
+            switch (await RefreshAsync(renewed.Properties, ct))
             {
                 case Refresh.Done:
-                    await sessions.RenewAsync(key, ticket);
-                    return ticket;
+                    await sessions.RenewAsync(key, renewed);
+                    return renewed;
                 case Refresh.Unavailable when ExpiresAt(ticket.Properties) > time.GetUtcNow():
                     return ticket;
                 default:
@@ -82,10 +84,11 @@ public sealed class AccessTokens(SessionTickets sessions, IOptionsMonitor<OpenId
             return;
         }
 
+        // The refreshed tokens go to the session store, not into this request's ticket: the console reads tokens
+        // only through this class, never with HttpContext.GetTokenAsync.
         var tokens = context.HttpContext.RequestServices.GetRequiredService<AccessTokens>();
-        if (await tokens.CurrentAsync(key, context.HttpContext.RequestAborted) is { } ticket)
+        if (await tokens.CurrentAsync(key, context.HttpContext.RequestAborted) is not null)
         {
-            context.Properties.StoreTokens(ticket.Properties.GetTokens());
             return;
         }
 
