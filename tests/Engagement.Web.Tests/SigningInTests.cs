@@ -2,7 +2,6 @@ using System.Net;
 using Engagement.Testing;
 using Microsoft.AspNetCore.Authentication;
 using Engagement.Web.SignIn;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
@@ -59,7 +58,7 @@ public sealed class SigningInTests(ConsoleFixture fixture)
 
         // The token is in the server's session store, not in any cookie the browser holds.
         var tickets = fixture.Stack.Web.Services.GetRequiredService<SessionTickets>();
-        var key = await FindSessionAsync(tickets, "officer-cookie");
+        var key = await ServerSessions.FindAsync(fixture.Stack, "officer-cookie");
         var token = (await tickets.RetrieveAsync(key))!.Properties.GetTokenValue("access_token")!;
         var jwt = new JsonWebToken(token);
         Assert.Equal("neighbourhood", jwt.GetClaim("role").Value);
@@ -109,20 +108,5 @@ public sealed class SigningInTests(ConsoleFixture fixture)
         Assert.DoesNotContain("Local demo sign-in", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
-    }
-
-    /// <summary>The session key of the signed-in <paramref name="sub"/>, found among the store's entries.</summary>
-    private async Task<string> FindSessionAsync(SessionTickets tickets, string sub)
-    {
-        var cache = (MemoryCache)fixture.Stack.Web.Services.GetRequiredService<IMemoryCache>();
-        foreach (var key in cache.Keys.OfType<string>().Select(k => k.Split(':', 2)[1]))
-        {
-            if ((await tickets.RetrieveAsync(key))?.Principal.FindFirst(WebAuth.NameClaim)?.Value == sub)
-            {
-                return key;
-            }
-        }
-
-        throw new InvalidOperationException($"No session for {sub} on the server.");
     }
 }

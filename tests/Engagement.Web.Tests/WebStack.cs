@@ -25,21 +25,25 @@ public sealed class WebStack : IAsyncDisposable
     /// <summary>Where the browser goes: the gateway, which serves the console at <c>/</c>.</summary>
     public Uri Address => Services.Gateway.BaseAddress;
 
+    /// <param name="apiSettings">Settings for the gateway and every service (an identity provider to trust, say).</param>
+    /// <param name="webSettings">Settings for the console (its OpenID Connect client, say).</param>
     public static async Task<WebStack> StartAsync(string prefix, IReadOnlyDictionary<string, Action<IServiceCollection>>? replacements = null,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? serviceSettings = null)
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>>? serviceSettings = null,
+        IReadOnlyDictionary<string, string?>? apiSettings = null, IReadOnlyDictionary<string, string?>? webSettings = null)
     {
         // The gateway must know the console's address before it starts, and the console the gateway's: the console's
         // port is chosen first.
         var port = FreePort();
-        var services = await GatewayStack.StartAsync(prefix, new Dictionary<string, string?> { ["Gateway:Web"] = $"http://127.0.0.1:{port}" },
-            replacements: replacements, serviceSettings: serviceSettings);
+        var gateway = new Dictionary<string, string?>(apiSettings ?? new Dictionary<string, string?>()) { ["Gateway:Web"] = $"http://127.0.0.1:{port}" };
+        var perService = GatewayStack.AllServices.ToDictionary(s => s, s => (IReadOnlyDictionary<string, string?>)Merge(apiSettings, serviceSettings?.GetValueOrDefault(s)));
+        var services = await GatewayStack.StartAsync(prefix, gateway, replacements: replacements, serviceSettings: perService);
         try
         {
-            var web = new ServiceHost<WebApp>(new Dictionary<string, string?>
+            var web = new ServiceHost<WebApp>(Merge(new Dictionary<string, string?>
             {
                 ["Web:GatewayUrl"] = services.Gateway.BaseAddress.ToString(),
                 ["Seeds:Areas"] = GatewayStack.SeedFile,
-            }, port: port);
+            }, webSettings), port: port);
             await Task.Run(() => web.Start());
             return new WebStack(services, web);
         }
@@ -54,6 +58,17 @@ public sealed class WebStack : IAsyncDisposable
     {
         await Web.DisposeAsync();
         await Services.DisposeAsync();
+    }
+
+    private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?>? first, IReadOnlyDictionary<string, string?>? then)
+    {
+        var merged = new Dictionary<string, string?>(first ?? new Dictionary<string, string?>());
+        foreach (var (k, v) in then ?? new Dictionary<string, string?>())
+        {
+            merged[k] = v;
+        }
+
+        return merged;
     }
 
     private static int FreePort()

@@ -57,6 +57,10 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     public static ApiProblem Unreachable() =>
         new(0, "The service did not answer.", "What you typed is still here; please try again in a moment.", new Dictionary<string, string[]>()) { Type = "unreachable" };
 
+    public static ApiProblem SessionEnded() =>
+        new(StatusCodes.Status401Unauthorized, "Your session has ended. Please sign in again.",
+            "What you typed is still here: sign in again in a new tab, then try again here.", new Dictionary<string, string[]>());
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

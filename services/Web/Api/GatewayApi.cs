@@ -14,9 +14,10 @@ public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, string? ETag)
 
 /// <summary>
 /// The console's only way to the services: the gateway's public API, as the signed-in user (their bearer token, read
-/// from the server-side session). Works in the first render (with an HTTP request) and in the interactive circuit.
+/// from the server-side session and refreshed as it nears expiry: <see cref="AccessTokens"/>). Works in the first
+/// render (with an HTTP request) and in the interactive circuit.
 /// </summary>
-public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, SessionTickets sessions)
+public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStateProvider authentication, AccessTokens tokens)
 {
     public const string Client = "gateway";
 
@@ -43,9 +44,15 @@ public sealed class GatewayApi(IHttpClientFactory clients, AuthenticationStatePr
     {
         using var request = new HttpRequestMessage(method, new Uri(path.TrimStart('/'), UriKind.Relative));
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (sessions.AccessToken(user) is { } token)
+        if (await tokens.ForAsync(user, ct) is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        else if (user.Identity?.IsAuthenticated == true)
+        {
+            // The session ended under an open page (the identity provider refused to refresh its token): the page
+            // says so and keeps what was typed, rather than calling the API as nobody.
+            return new ApiResult<T>(default, ApiProblem.SessionEnded(), null);
         }
 
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())

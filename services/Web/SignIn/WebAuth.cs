@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Engagement.Web.SignIn;
@@ -29,6 +30,10 @@ public static class WebAuth
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<SessionTickets>();
         builder.Services.AddSingleton<LocalDemoSignIn>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AccessTokens>();
+        builder.Services.AddOptions<TokenRefreshOptions>().BindConfiguration("Auth:Oidc")
+            .Validate(o => o.RefreshBefore >= TimeSpan.Zero, "Auth:Oidc:RefreshBefore must not be negative.").ValidateOnStart();
         var auth = builder.Services.AddAuthentication(o =>
         {
             o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -45,6 +50,7 @@ public static class WebAuth
             o.SlidingExpiration = false;
             o.LoginPath = "/account/sign-in";
             o.AccessDeniedPath = "/account/access-denied";
+            o.Events.OnValidatePrincipal = AccessTokens.ValidatePrincipalAsync;
         });
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<SessionTickets>((o, tickets) => o.SessionStore = tickets);
@@ -57,6 +63,8 @@ public static class WebAuth
                 o.Authority = config["Authority"];
                 o.ClientId = config["ClientId"];
                 o.ClientSecret = config["ClientSecret"];
+                // Only a test's identity provider on loopback is plain HTTP; production's metadata must be HTTPS.
+                o.RequireHttpsMetadata = config.GetValue("RequireHttpsMetadata", true);
                 o.ResponseType = OpenIdConnectResponseType.Code;
                 o.UsePkce = true;
                 o.SaveTokens = true;
