@@ -199,6 +199,28 @@ public sealed class Scenarios(BenchDatabase db, BenchSettings s, int run, RunRes
             }));
         }
 
+        // The same 1,000 events started by an append to a stream that does not exist yet, with and without the expected
+        // version (the count), on the services' store.
+        var extra = new[] { ("append-new", (long?)null), ("append-new-versioned", (long?)s.BatchSize) };
+        foreach (var (key, version) in extra)
+        {
+            sides.Add(() => PhaseAsync(1, Math.Max(1, s.Batches / s.Rounds), async (_, _) =>
+            {
+                await using var session = db.Services.Store.LightweightSession();
+                var id = string.Create(CultureInfo.InvariantCulture, $"{key}{run}-{batch++:D5}");
+                if (version is { } expected)
+                {
+                    session.Events.Append(id, expected, events);
+                }
+                else
+                {
+                    session.Events.Append(id, events);
+                }
+
+                await session.SaveChangesAsync();
+            }));
+        }
+
         await using var conn = await db.Reference.OpenConnectionAsync();
         var json = events.Select(Json).ToArray();
         sides.Add(() => PhaseAsync(1, Math.Max(1, s.Batches / s.Rounds), async (_, _) =>
@@ -236,6 +258,13 @@ public sealed class Scenarios(BenchDatabase db, BenchSettings s, int run, RunRes
                 "events/s", measured[x].Rate, copyRef.Rate, x == 0 ? 0.50 : null));
             Context($"batch1000.{v.Key}", measured[x]);
             Note($"Batches of {s.BatchSize:N0}, {v.Key}: {measured[x].Describe("events/s")}");
+        }
+
+        for (var x = 0; x < extra.Length; x++)
+        {
+            var m = measured[db.Variants.Count + x];
+            result.Rows.Add(new Row($"batch1000.{extra[x].Item1}", $"  what-if: services' store, {extra[x].Item1}", "events/s", m.Rate, copyRef.Rate, null));
+            Note($"Batches of {s.BatchSize:N0}, {extra[x].Item1}: {m.Describe("events/s")}");
         }
 
         Context("batch1000.copy", copyRef);
