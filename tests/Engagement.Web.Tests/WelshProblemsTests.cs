@@ -120,6 +120,9 @@ public sealed class WelshProblemsTests(ConsoleFixture fixture)
             Assert.Equal(new Said("Mae gennych le yn y gymhorthfa hon yn barod.", null), ResidentProblems.Heading(problem with { Type = "already-booked" }).Title);
             Assert.Equal(new Said("Nid oes gennych ganiatâd i wneud hynny.", null), ResidentProblems.Heading(problem with { Status = 403 }).Title);
             Assert.Equal(new Said("Ni chafwyd hyd i'r neges honno.", null), ResidentProblems.Heading(local).Title);
+            Assert.Equal(new Said("Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto.", null), ResidentProblems.Heading(ApiProblem.SessionEnded()).Title);
+            Assert.Equal(new Said("Ni atebodd y gwasanaeth. Mae'r hyn a deipiwyd gennych yma o hyd; rhowch gynnig arall arni mewn munud.", null),
+                ResidentProblems.Heading(ApiProblem.Unreachable()).Title);
 
             CultureInfo.CurrentUICulture = ResidentLanguage.English;
             Assert.Equal(new Said("Something new went wrong.", null), ResidentProblems.Heading(problem).Title);

@@ -59,7 +59,10 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
 
     public static ApiProblem SessionEnded() =>
         new(StatusCodes.Status401Unauthorized, "Your session has ended. Please sign in again.",
-            "What you typed is still here: sign in again in a new tab, then try again here.", new Dictionary<string, string[]>());
+            "What you typed is still here: sign in again in a new tab, then try again here.", new Dictionary<string, string[]>())
+        {
+            Type = "session-ended", // a resident's Welsh page says it in Welsh (ResidentText.ProblemTitles' "401")
+        };
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
