@@ -1,3 +1,4 @@
+using System.Globalization;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Engagement.Testing;
@@ -130,6 +131,36 @@ public static class PageChecks
         }
 
         Assert.Fail($"Tab never reached {target} in {maxPresses} presses.");
+    }
+
+    /// <summary>Reaches <paramref name="target"/> with Tab and presses <paramref name="key"/> on it (Enter follows a link or a button; Space ticks a box).</summary>
+    public static async Task PressOnAsync(this IPage page, ILocator target, string key = "Enter")
+    {
+        await page.TabToAsync(target);
+        await page.Keyboard.PressAsync(key);
+    }
+
+    /// <summary>Reaches a field with Tab, selects what is in it and types over it, key by key.</summary>
+    public static async Task TypeIntoAsync(this IPage page, ILocator field, string text)
+    {
+        await page.TabToAsync(field);
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync(text);
+    }
+
+    /// <summary>
+    /// Types a date into a date field key by key. The order of its day, month and year boxes is the browser's (this
+    /// headless chromium keeps month first whatever the page's locale), so a first date tells which comes first; the
+    /// left arrow then goes back to the first box and the date is typed over it.
+    /// </summary>
+    public static async Task TypeDateAsync(this IPage page, ILocator field, DateOnly date)
+    {
+        await page.TabToAsync(field);
+        await page.Keyboard.TypeAsync("01022030", new() { Delay = 30 });
+        var dayFirst = await field.InputValueAsync() == "2030-02-01";
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await page.Keyboard.TypeAsync(date.ToString(dayFirst ? "ddMMyyyy" : "MMddyyyy", CultureInfo.InvariantCulture), new() { Delay = 30 });
     }
 
     /// <summary>Signs in through the local demo page, as a person would: role, id and area, then the button.</summary>

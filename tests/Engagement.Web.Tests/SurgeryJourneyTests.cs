@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 namespace Engagement.Web.Tests;
 
 /// <summary>
-/// Journey 1: an officer schedules a surgery on the list and form, a resident books it on a phone-sized page with the
-/// keyboard alone, and the officer sees the bookings (after giving a reason) and records the outcome.
+/// Journey 1, with the keyboard alone: an officer schedules a surgery on the list and form, a resident books it on a
+/// phone-sized page, and the officer sees the bookings (after giving a reason) and records the outcome.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
@@ -21,24 +21,27 @@ public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
         var start = London.At(date, new TimeOnly(18, 0));
         var when = $"{London.Show(start).ToString("dddd d MMMM yyyy", English)}, 6:00pm to 7:30pm";
 
-        // The officer schedules it; a bad postcode comes back beside its field, and nothing typed is lost.
+        // The officer schedules it with the keyboard; a bad postcode comes back beside its field, and nothing typed is lost.
         var officer = await fixture.Chromium.DesktopAsync(fixture.Stack.Address);
         await officer.DemoSignInAsync("neighbourhood", "officer-j1", "bulwell", "journey1-01-officer-sign-in");
-        await officer.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Surgeries" }).ClickAsync();
+        await officer.WaitForInteractiveAsync();
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Surgeries" }));
         await officer.WaitForURLAsync("**/surgeries");
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = "Surgeries", Level = 1 })).ToBeVisibleAsync();
         await officer.WaitForInteractiveAsync();
         await officer.CheckAccessibilityAsync("journey1-02-officer-surgeries");
-        await officer.GetByLabel("Title").FillAsync(title);
-        await officer.GetByLabel("Date").FillAsync(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        await officer.GetByLabel("Starts at").FillAsync("18:00");
-        await officer.GetByLabel("Ends at").FillAsync("19:30");
-        await officer.GetByLabel("Venue", new() { Exact = true }).FillAsync("Bulwell Library");
-        await officer.GetByLabel("Address").FillAsync("Main Street, Bulwell");
-        await officer.GetByLabel("Postcode").FillAsync("NOT A POSTCODE");
-        await officer.GetByLabel("Step-free access").CheckAsync();
-        await officer.GetByLabel("Places to book").FillAsync("2");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Schedule surgery" }).ClickAsync();
+        await officer.TypeIntoAsync(officer.GetByLabel("Title"), title);
+        await officer.TypeDateAsync(officer.GetByLabel("Date"), date);
+        await officer.TabToAsync(officer.GetByLabel("Starts at"));
+        await officer.Keyboard.TypeAsync("1800", new() { Delay = 50 });
+        await officer.TabToAsync(officer.GetByLabel("Ends at"));
+        await officer.Keyboard.TypeAsync("1930", new() { Delay = 50 });
+        await officer.TypeIntoAsync(officer.GetByLabel("Venue", new() { Exact = true }), "Bulwell Library");
+        await officer.TypeIntoAsync(officer.GetByLabel("Address"), "Main Street, Bulwell");
+        await officer.TypeIntoAsync(officer.GetByLabel("Postcode"), "NOT A POSTCODE");
+        await officer.PressOnAsync(officer.GetByLabel("Step-free access"), "Space");
+        await officer.TypeIntoAsync(officer.GetByLabel("Places to book"), "2");
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Schedule surgery" }));
 
         await Assertions.Expect(officer.Locator("#error-venue-postcode")).ToContainTextAsync("valid UK postcode");
         await Assertions.Expect(officer.GetByRole(AriaRole.Alert)).ToContainTextAsync("Postcode");
@@ -47,8 +50,11 @@ public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
         await Assertions.Expect(officer.GetByLabel("Postcode")).ToHaveAttributeAsync("aria-invalid", "true");
         await officer.CheckAccessibilityAsync("journey1-03-officer-schedule-error");
 
-        await officer.GetByLabel("Postcode").FillAsync("NG6 8AB");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Schedule surgery" }).ClickAsync();
+        await Assertions.Expect(officer.GetByLabel("Date")).ToHaveValueAsync(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await Assertions.Expect(officer.GetByLabel("Starts at")).ToHaveValueAsync("18:00");
+        await Assertions.Expect(officer.GetByLabel("Step-free access")).ToBeCheckedAsync();
+        await officer.TypeIntoAsync(officer.GetByLabel("Postcode"), "NG6 8AB");
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Schedule surgery" }));
         await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Surgery scheduled");
         var row = officer.GetByRole(AriaRole.Row).Filter(new() { HasText = title });
         await Assertions.Expect(row).ToContainTextAsync(when);
@@ -85,7 +91,7 @@ public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
         await resident.Keyboard.PressAsync("Enter");
         await Assertions.Expect(resident.GetByRole(AriaRole.Heading, new() { Name = "You are booked" })).ToBeVisibleAsync();
         await resident.CheckAccessibilityAsync("journey1-08-resident-booked");
-        await resident.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).First.ClickAsync();
+        await resident.PressOnAsync(resident.GetByRole(AriaRole.Link, new() { Name = "My bookings" }).First);
         await resident.WaitForURLAsync("**/my-bookings");
         var mine = resident.GetByRole(AriaRole.Listitem).Filter(new() { HasText = title });
         await Assertions.Expect(mine).ToContainTextAsync("Booked");
@@ -93,15 +99,15 @@ public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
         await resident.CheckAccessibilityAsync("journey1-09-resident-my-bookings");
 
         // The officer sees who booked, only after saying why.
-        await officer.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link, new() { Name = title }).ClickAsync();
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link, new() { Name = title }));
         await officer.WaitForURLAsync("**/surgeries/*");
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
         await officer.WaitForInteractiveAsync();
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }).ClickAsync();
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }));
         await Assertions.Expect(officer.Locator("#error-reason")).ToContainTextAsync("Say why");
         await Assertions.Expect(officer.GetByText("alex@example.org")).ToHaveCountAsync(0);
-        await officer.GetByLabel("Why do you need to see the bookings?").FillAsync("Checking access needs before the surgery");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }).ClickAsync();
+        await officer.TypeIntoAsync(officer.GetByLabel("Why do you need to see the bookings?"), "Checking access needs before the surgery");
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }));
         var booking = officer.GetByRole(AriaRole.Row).Filter(new() { HasText = "Alex Resident" });
         await Assertions.Expect(booking).ToContainTextAsync("alex@example.org");
         await Assertions.Expect(booking).ToContainTextAsync("A hearing loop, please");
@@ -130,9 +136,7 @@ public sealed class SurgeryJourneyTests(ConsoleFixture fixture)
         await officer.CheckAccessibilityAsync("journey1-11-officer-outcome-error");
 
         var summary = officer.Locator("#issue-0-summary");
-        await summary.FocusAsync();
-        await officer.Keyboard.PressAsync("Control+A");
-        await officer.Keyboard.TypeAsync("Motorbikes on the estate");
+        await officer.TypeIntoAsync(summary, "Motorbikes on the estate");
         await officer.TabToAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Record outcome" }));
         await officer.Keyboard.PressAsync("Enter");
         await Assertions.Expect(officer.GetByRole(AriaRole.Alert)).ToContainTextAsync("has not started");

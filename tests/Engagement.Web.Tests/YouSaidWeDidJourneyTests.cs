@@ -9,7 +9,7 @@ using Microsoft.Playwright;
 namespace Engagement.Web.Tests;
 
 /// <summary>
-/// Journey 4, "you said, we did" seen by the resident: they book a surgery on a phone with the keyboard alone and ask
+/// Journey 4, "you said, we did" seen by the resident, with the keyboard alone: they book a surgery on a phone and ask
 /// to hear back; the officer records the outcome naming them as the raiser; the inspector adopts the issue and records
 /// what was done (through the API: the plan screens are not the resident's); the resident finds the message in their
 /// inbox and the action on the "what happened to what I raised" page.
@@ -58,22 +58,26 @@ public sealed class YouSaidWeDidJourneyTests(ConsoleFixture fixture)
         await officer.GotoAsync($"surgeries/{surgeryId}");
         await Assertions.Expect(officer.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
         await officer.WaitForInteractiveAsync();
-        await officer.GetByLabel("Why do you need to see the bookings?").FillAsync("Recording who raised what at the surgery");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }).ClickAsync();
+        await officer.TypeIntoAsync(officer.GetByLabel("Why do you need to see the bookings?"), "Recording who raised what at the surgery");
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Show bookings" }));
         await Assertions.Expect(officer.GetByRole(AriaRole.Row).Filter(new() { HasText = "Jo Raiser" })).ToContainTextAsync("jo@example.org");
         fixture.SurgeriesClock.Advance(TimeSpan.FromDays(3));
-        await officer.GetByLabel("How many people came?").FillAsync("1");
-        await officer.GetByLabel("Category").SelectOptionAsync("asb");
-        await officer.GetByLabel("What was raised (no names or contact details)").FillAsync("Off-road bikes on the Linby Trail");
-        await officer.GetByRole(AriaRole.Group, new() { Name = "Who raised it" }).GetByLabel("Jo Raiser").CheckAsync();
+        await officer.TypeIntoAsync(officer.GetByLabel("How many people came?"), "1");
+        await officer.TabToAsync(officer.GetByLabel("Category"));
+        await officer.Keyboard.TypeAsync("Anti");
+        await Assertions.Expect(officer.GetByLabel("Category")).ToHaveValueAsync("asb");
+        await officer.TypeIntoAsync(officer.GetByLabel("What was raised (no names or contact details)"), "Off-road bikes on the Linby Trail");
+        var raiser = officer.GetByRole(AriaRole.Group, new() { Name = "Who raised it" }).GetByLabel("Jo Raiser");
+        await officer.PressOnAsync(raiser, "Space");
+        await Assertions.Expect(raiser).ToBeCheckedAsync();
         await officer.CheckAccessibilityAsync("journey4-04-officer-outcome-with-raiser");
-        await officer.GetByRole(AriaRole.Button, new() { Name = "Record outcome" }).ClickAsync();
+        await officer.PressOnAsync(officer.GetByRole(AriaRole.Button, new() { Name = "Record outcome" }));
         await Assertions.Expect(officer.GetByRole(AriaRole.Status)).ToContainTextAsync("Outcome recorded");
 
         // The issue reaches Plans with the resident as its raiser: the page says it is being considered, and where it was raised.
         await TestInfrastructure.EventuallyAsync(() => residentApi.GetFromJsonAsync<JsonArray>("/api/plans/raised"), l => l!.Count == 1, Patience,
             "the issue to reach Plans with its raiser");
-        await resident.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "What happened to what I raised" }).ClickAsync();
+        await resident.PressOnAsync(resident.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "What happened to what I raised" }));
         await resident.WaitForURLAsync("**/what-i-raised");
         var issue = resident.GetByRole(AriaRole.Listitem).Filter(new() { Has = resident.GetByRole(AriaRole.Heading, new() { Name = "Off-road bikes on the Linby Trail" }) });
         await Assertions.Expect(issue).ToContainTextAsync("Your neighbourhood team is considering it");
@@ -94,16 +98,16 @@ public sealed class YouSaidWeDidJourneyTests(ConsoleFixture fixture)
             items => items.Any(m => m!["kind"]!.GetValue<string>() == "you-said-we-did"), Patience, "\"You said, we did\" in the resident's inbox");
 
         // The resident reads it in the inbox, and follows it to the page.
-        await resident.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Your messages" }).ClickAsync();
+        await resident.PressOnAsync(resident.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Your messages" }));
         await resident.WaitForURLAsync("**/inbox");
         var card = resident.GetByRole(AriaRole.Listitem).Filter(new() { Has = resident.GetByRole(AriaRole.Link, new() { Name = "You said, we did" }) });
         await Assertions.Expect(card).ToContainTextAsync("New");
         await resident.CheckAccessibilityAsync("journey4-06-resident-inbox");
-        await card.GetByRole(AriaRole.Link, new() { Name = "You said, we did" }).ClickAsync();
+        await resident.PressOnAsync(card.GetByRole(AriaRole.Link, new() { Name = "You said, we did" }));
         await Assertions.Expect(resident.GetByRole(AriaRole.Heading, new() { Name = "You said, we did", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(resident.Locator(".message-body")).ToContainTextAsync("Joint patrols with the council ranger; two bikes seized");
         await resident.CheckAccessibilityAsync("journey4-07-resident-message");
-        await resident.GetByRole(AriaRole.Link, new() { Name = "See what happened to everything you raised" }).ClickAsync();
+        await resident.PressOnAsync(resident.GetByRole(AriaRole.Link, new() { Name = "See what happened to everything you raised" }));
         await resident.WaitForURLAsync("**/what-i-raised");
         await Assertions.Expect(issue).ToContainTextAsync("Adopted as a local priority: action taken");
         await Assertions.Expect(issue).ToContainTextAsync($"{today.ToString("dddd d MMMM yyyy", English)}: Joint patrols with the council ranger; two bikes seized");
