@@ -117,10 +117,11 @@ public sealed partial class AlertJourneyTests(ConsoleFixture fixture)
         await phone.WaitForInteractiveAsync();
         await Assertions.Expect(phone.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"{WelshSubject} / {Subject}");
         await Assertions.Expect(phone.Locator(".message-body")).ToContainTextAsync("Lock doors and windows");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Oedd, roedd yn ddefnyddiol" }).ClickAsync();
+        // Reading, rating and replying with the keyboard alone.
+        await phone.PressOnAsync(phone.GetByRole(AriaRole.Button, new() { Name = "Oedd, roedd yn ddefnyddiol" }));
         await Assertions.Expect(phone.Locator("#rating-status")).ToHaveTextAsync("Dywedoch chi fod hon yn ddefnyddiol. Diolch.");
-        await phone.GetByLabel("Eich ateb").FillAsync("I saw a white van on Farnborough Road at 2am.");
-        await phone.GetByRole(AriaRole.Button, new() { Name = "Anfon ateb" }).ClickAsync();
+        await phone.TypeIntoAsync(phone.GetByLabel("Eich ateb"), "I saw a white van on Farnborough Road at 2am.");
+        await phone.PressOnAsync(phone.GetByRole(AriaRole.Button, new() { Name = "Anfon ateb" }));
         await Assertions.Expect(phone.GetByRole(AriaRole.Status)).ToContainTextAsync("Anfonwyd eich ateb");
         await phone.CheckAccessibilityAsync("alerts-09-message-rated-and-replied-phone");
         await phone.AssertReflowsAt320Async();
