@@ -12,6 +12,26 @@ namespace Engagement.Web.Tests;
 public sealed class SigningInTests(ConsoleFixture fixture)
 {
     [Fact]
+    public async Task a_page_outside_the_users_role_and_an_address_with_no_page_say_so_in_words_and_pass_axe()
+    {
+        var page = await fixture.Chromium.DesktopAsync(fixture.Stack.Address);
+        await page.DemoSignInAsync("resident", "resident-wrong-door", null, "errors-01-resident-sign-in");
+
+        // A resident at a staff page is sent to the page that says so, with a status code a browser's tools show.
+        await page.GotoAsync("kin");
+        await page.WaitForURLAsync("**/account/access-denied**");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You do not have access to this page", Level = 1 })).ToBeVisibleAsync();
+        await page.CheckAccessibilityAsync("errors-02-access-denied");
+
+        var missing = await page.GotoAsync("no-page-lives-here");
+        Assert.Equal((int)HttpStatusCode.NotFound, missing!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 })).ToBeVisibleAsync();
+        await page.CheckAccessibilityAsync("errors-03-not-found");
+        await page.AssertReflowsAt320Async();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task the_gateway_serves_the_console_at_the_root_and_keeps_api_and_health_paths_its_own()
     {
         using var anonymous = fixture.Stack.Services.Client();
