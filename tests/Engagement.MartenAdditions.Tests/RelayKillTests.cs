@@ -27,11 +27,7 @@ public sealed class RelayKillTests : DatabasePerTest
 
     public override async Task DisposeAsync()
     {
-        if (_consumers is not null)
-        {
-            await _consumers.StopAsync();
-            _consumers.Dispose();
-        }
+        await TestBus.StopAsync(_consumers);
 
         await base.DisposeAsync();
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);

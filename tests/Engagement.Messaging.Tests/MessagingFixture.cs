@@ -108,11 +108,7 @@ public class MessagingFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Service.DisposeAsync();
-        if (_bus is not null)
-        {
-            await _bus.StopAsync();
-            _bus.Dispose();
-        }
+        await TestBus.StopAsync(_bus);
 
         await Sms.DisposeAsync();
         await Smtp.DisposeAsync();

@@ -75,11 +75,7 @@ public sealed class PlansFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Service.DisposeAsync();
-        if (_listener is not null)
-        {
-            await _listener.StopAsync();
-            _listener.Dispose();
-        }
+        await TestBus.StopAsync(_listener);
 
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
         await TestInfrastructure.DropDatabaseAsync(_database);

@@ -94,11 +94,7 @@ public sealed class SurgeriesFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Service.DisposeAsync();
-        if (_listener is not null)
-        {
-            await _listener.StopAsync();
-            _listener.Dispose();
-        }
+        await TestBus.StopAsync(_listener);
 
         await TestInfrastructure.DeleteVirtualHostAsync(_vhost);
         await TestInfrastructure.DropDatabaseAsync(_database);

@@ -29,6 +29,16 @@ public static class TestBus
         return host;
     }
 
+    /// <summary>Stops and disposes a host <see cref="StartAsync"/> gave (nothing if it never started).</summary>
+    public static async Task StopAsync(IHost? host)
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     /// <summary>Hosts start without waiting for the broker; tests wait until the bus's queues are bound.</summary>
     public static async Task WaitUntilReadyAsync(IBusControl bus)
     {
